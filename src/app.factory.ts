@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
+import type { Logger } from 'pino';
+import type { FastifyRequest } from 'fastify';
+import { AppModule } from './app.module.js';
+import { ErrorCode } from './common/errors/error-code.js';
+import { LotseError } from './common/errors/lotse.error.js';
+import { NestPinoLogger } from './common/logging/logger.js';
+import type { AppConfig } from './config/config.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+
+export interface CreateAppOptions {
+  config: AppConfig;
+  databaseUrl: string;
+  logger: Logger;
+}
+
+function isGraphQLPost(request: FastifyRequest): boolean {
+  if (request.method !== 'POST') return false;
+  const q = request.url.indexOf('?');
+  return (q === -1 ? request.url : request.url.slice(0, q)) === '/graphql';
+}
+
+/** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
+export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    loggerInstance: logger,
+    bodyLimit: config.bodyLimitBytes,
+    requestIdHeader: false,
+    genReqId: (req: IncomingMessage) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    routerOptions: { maxParamLength: 200 },
+  });
+  const fastify = adapter.getInstance();
+  // Only JSON bodies: a form or text body would make a cross-site "simple request" possible.
+  fastify.removeContentTypeParser('text/plain');
+
+  fastify.addHook('onRequest', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+    if (isGraphQLPost(request) && !JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
+      throw new LotseError(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
+    }
+  });
+
+  fastify.addHook('preValidation', async (request) => {
+    if (isGraphQLPost(request) && Array.isArray(request.body)) throw new LotseError(ErrorCode.BATCHING_NOT_SUPPORTED);
+  });
+
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  app.enableCors({
+    origin: config.corsOrigins.length ? config.corsOrigins : false,
+    methods: ['GET', 'POST', 'OPTIONS'],
+    allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
+    exposedHeaders: ['x-request-id'],
+    maxAge: 600,
+  });
+
+  // One MikroORM identity map per request, open for everything the handler does.
+  const orm = app.get(MikroORM);
+  fastify.addHook('preHandler', (_request, _reply, done) => {
+    RequestContext.create(orm.em, done);
+  });
+
+  await app.init();
+  return app;
+}

@@ -1,0 +1,47 @@
+import { Injectable, Logger, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import { ErrorCode } from '../errors/error-code.js';
+import { LotseError } from '../errors/lotse.error.js';
+import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';
+import type { Permission } from './permission.js';
+
+/** The authenticated caller, once authentication exists. */
+export interface Principal {
+  subject: string;
+  permissions: ReadonlySet<Permission>;
+}
+
+/**
+ * Deny by default: a handler without `@Public()` or `@RequirePermission()` is refused,
+ * a permission without a principal holding it is refused.
+ */
+@Injectable()
+export class AccessGuard implements CanActivate {
+  private readonly logger = new Logger(AccessGuard.name);
+
+  constructor(private readonly reflector: Reflector) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const rule = this.reflector.getAllAndOverride<AccessRule | undefined>(ACCESS_METADATA, [
+      context.getHandler(),
+      context.getClass(),
+    ]);
+    if (!rule) {
+      this.logger.error(`${context.getClass().name}.${context.getHandler().name} declares no access rule`);
+      throw new LotseError(ErrorCode.FORBIDDEN);
+    }
+    if (rule.kind === 'public') return true;
+    const principal = this.principalOf(context);
+    if (!principal) throw new LotseError(ErrorCode.UNAUTHENTICATED);
+    if (!principal.permissions.has(rule.permission)) throw new LotseError(ErrorCode.FORBIDDEN);
+    return true;
+  }
+
+  private principalOf(context: ExecutionContext): Principal | undefined {
+    if (context.getType<string>() === 'graphql') {
+      return GqlExecutionContext.create(context).getContext<{ principal?: Principal }>().principal;
+    }
+    return context.switchToHttp().getRequest<{ principal?: Principal }>().principal;
+  }
+}

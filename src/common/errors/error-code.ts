@@ -1,0 +1,120 @@
+import { registerEnumType } from '@nestjs/graphql';
+
+/**
+ * The closed set of error codes a client can see in `extensions.code` (GraphQL) or `error.code` (REST).
+ * Features add their codes here, never ad hoc strings elsewhere.
+ */
+export enum ErrorCode {
+  BAD_REQUEST = 'BAD_REQUEST',
+  MALFORMED_JSON = 'MALFORMED_JSON',
+  PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  UNSUPPORTED_MEDIA_TYPE = 'UNSUPPORTED_MEDIA_TYPE',
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  QUERY_TOO_DEEP = 'QUERY_TOO_DEEP',
+  QUERY_TOO_COMPLEX = 'QUERY_TOO_COMPLEX',
+  TOO_MANY_ALIASES = 'TOO_MANY_ALIASES',
+  INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED',
+  BATCHING_NOT_SUPPORTED = 'BATCHING_NOT_SUPPORTED',
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
+  METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
+  CONFLICT = 'CONFLICT',
+  RATE_LIMITED = 'RATE_LIMITED',
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+registerEnumType(ErrorCode, { name: 'ErrorCode', description: 'Stable machine-readable error codes.' });
+
+/** Default German message and HTTP status of each code. */
+export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: string; en: string }>> = {
+  BAD_REQUEST: { status: 400, de: 'Die Anfrage ist ungültig.', en: 'The request is invalid.' },
+  MALFORMED_JSON: {
+    status: 400,
+    de: 'Der Anfragetext ist kein gültiges JSON.',
+    en: 'The request body is not valid JSON.',
+  },
+  PAYLOAD_TOO_LARGE: {
+    status: 413,
+    de: 'Der Anfragetext ist zu groß.',
+    en: 'The request body is too large.',
+  },
+  UNSUPPORTED_MEDIA_TYPE: {
+    status: 415,
+    de: 'Der Inhaltstyp wird nicht unterstützt. Bitte senden Sie „application/json“.',
+    en: 'Unsupported content type. Please send "application/json".',
+  },
+  GRAPHQL_PARSE_FAILED: {
+    status: 400,
+    de: 'Die GraphQL-Anfrage enthält einen Syntaxfehler.',
+    en: 'The GraphQL document has a syntax error.',
+  },
+  GRAPHQL_VALIDATION_FAILED: {
+    status: 400,
+    de: 'Die GraphQL-Anfrage passt nicht zum Schema.',
+    en: 'The GraphQL document does not match the schema.',
+  },
+  QUERY_TOO_DEEP: {
+    status: 400,
+    de: 'Die GraphQL-Anfrage ist zu tief verschachtelt.',
+    en: 'The GraphQL query is nested too deeply.',
+  },
+  QUERY_TOO_COMPLEX: {
+    status: 400,
+    de: 'Die GraphQL-Anfrage ist zu aufwendig.',
+    en: 'The GraphQL query is too complex.',
+  },
+  TOO_MANY_ALIASES: {
+    status: 400,
+    de: 'Die GraphQL-Anfrage verwendet zu viele Aliasse.',
+    en: 'The GraphQL query uses too many aliases.',
+  },
+  INTROSPECTION_DISABLED: {
+    status: 400,
+    de: 'Die Schema-Abfrage (Introspection) ist in dieser Umgebung abgeschaltet.',
+    en: 'Introspection is disabled in this environment.',
+  },
+  BATCHING_NOT_SUPPORTED: {
+    status: 400,
+    de: 'Mehrere Anfragen in einem Aufruf (Batching) werden nicht unterstützt.',
+    en: 'Batched requests are not supported.',
+  },
+  BAD_USER_INPUT: { status: 400, de: 'Die Eingabe ist ungültig.', en: 'The input is invalid.' },
+  NOT_FOUND: { status: 404, de: 'Der Eintrag wurde nicht gefunden.', en: 'The entry was not found.' },
+  ROUTE_NOT_FOUND: { status: 404, de: 'Diese Adresse gibt es nicht.', en: 'This route does not exist.' },
+  METHOD_NOT_ALLOWED: {
+    status: 405,
+    de: 'Diese HTTP-Methode ist hier nicht erlaubt.',
+    en: 'This HTTP method is not allowed here.',
+  },
+  UNAUTHENTICATED: { status: 401, de: 'Bitte melden Sie sich an.', en: 'Authentication required.' },
+  FORBIDDEN: {
+    status: 403,
+    de: 'Sie haben keine Berechtigung für diese Aktion.',
+    en: 'You are not allowed to do this.',
+  },
+  CONFLICT: {
+    status: 409,
+    de: 'Der Eintrag wurde inzwischen geändert. Bitte laden Sie ihn neu.',
+    en: 'The entry was changed in the meantime. Please reload it.',
+  },
+  RATE_LIMITED: {
+    status: 429,
+    de: 'Zu viele Anfragen. Bitte versuchen Sie es später erneut.',
+    en: 'Too many requests. Please try again later.',
+  },
+  SERVICE_UNAVAILABLE: {
+    status: 503,
+    de: 'Der Dienst ist vorübergehend nicht erreichbar. Bitte versuchen Sie es gleich noch einmal.',
+    en: 'The service is temporarily unavailable. Please try again shortly.',
+  },
+  INTERNAL_SERVER_ERROR: {
+    status: 500,
+    de: 'Ein interner Fehler ist aufgetreten. Bitte versuchen Sie es später erneut.',
+    en: 'An internal error occurred. Please try again later.',
+  },
+};

@@ -1,0 +1,121 @@
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { Ajv, type ErrorObject } from 'ajv';
+import type { AppConfig } from '../generated/config.js';
+import { projectRoot } from '../common/project-root.js';
+
+export type { AppConfig };
+
+type Kind = 'string' | 'integer' | 'boolean' | 'list';
+
+/** Every setting, the environment variable it comes from, how to read it and its default. */
+const VARIABLES: ReadonlyArray<{
+  key: keyof AppConfig;
+  env: string;
+  kind: Kind;
+  fallback?: (env: NodeJS.ProcessEnv) => string | undefined;
+}> = [
+  { key: 'nodeEnv', env: 'NODE_ENV', kind: 'string', fallback: () => 'development' },
+  { key: 'host', env: 'HOST', kind: 'string', fallback: () => '127.0.0.1' },
+  { key: 'port', env: 'PORT', kind: 'integer', fallback: () => '3000' },
+  { key: 'logLevel', env: 'LOG_LEVEL', kind: 'string', fallback: () => 'info' },
+  { key: 'databaseUrl', env: 'DATABASE_URL', kind: 'string' },
+  { key: 'dataDir', env: 'LOTSE_DATA_DIR', kind: 'string', fallback: () => '.data' },
+  { key: 'embeddedPostgresPort', env: 'LOTSE_EMBEDDED_PG_PORT', kind: 'integer', fallback: () => '54329' },
+  { key: 'dbPoolMax', env: 'DB_POOL_MAX', kind: 'integer', fallback: () => '10' },
+  { key: 'dbConnectTimeoutMs', env: 'DB_CONNECT_TIMEOUT_MS', kind: 'integer', fallback: () => '2000' },
+  { key: 'dbStatementTimeoutMs', env: 'DB_STATEMENT_TIMEOUT_MS', kind: 'integer', fallback: () => '15000' },
+  {
+    key: 'graphqlIntrospection',
+    env: 'GRAPHQL_INTROSPECTION',
+    kind: 'boolean',
+    fallback: (env) => String(env.NODE_ENV !== 'production'),
+  },
+  { key: 'graphqlMaxDepth', env: 'GRAPHQL_MAX_DEPTH', kind: 'integer', fallback: () => '12' },
+  { key: 'graphqlMaxComplexity', env: 'GRAPHQL_MAX_COMPLEXITY', kind: 'integer', fallback: () => '2000' },
+  { key: 'graphqlMaxAliases', env: 'GRAPHQL_MAX_ALIASES', kind: 'integer', fallback: () => '30' },
+  { key: 'bodyLimitBytes', env: 'BODY_LIMIT_BYTES', kind: 'integer', fallback: () => '102400' },
+  { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', kind: 'integer', fallback: () => '10000' },
+  { key: 'corsOrigins', env: 'CORS_ORIGINS', kind: 'list', fallback: () => '' },
+  { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
+];
+
+/** Thrown when the environment does not describe a valid configuration; the message names every bad variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Ungültige Konfiguration:\n  - ${problems.join('\n  - ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+function read(kind: Kind, raw: string): unknown {
+  const value = raw.trim();
+  switch (kind) {
+    case 'integer':
+      return /^-?\d+$/.test(value) ? Number(value) : raw;
+    case 'boolean':
+      if (['true', '1', 'yes', 'on'].includes(value.toLowerCase())) return true;
+      if (['false', '0', 'no', 'off'].includes(value.toLowerCase())) return false;
+      return raw;
+    case 'list':
+      return value === '' ? [] : value.split(',').map((s) => s.trim());
+    default:
+      return raw;
+  }
+}
+
+function describe(error: ErrorObject, env: string, raw: string | undefined): string {
+  const got = raw === undefined ? '' : ` (erhalten: ${JSON.stringify(raw)})`;
+  const p = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case 'type':
+      return `${env} muss vom Typ ${p.type === 'integer' ? 'ganze Zahl' : p.type === 'boolean' ? 'Wahrheitswert (true/false)' : String(p.type)} sein${got}`;
+    case 'minimum':
+      return `${env} muss mindestens ${String(p.limit)} sein${got}`;
+    case 'maximum':
+      return `${env} darf höchstens ${String(p.limit)} sein${got}`;
+    case 'enum':
+      return `${env} muss einer dieser Werte sein: ${(p.allowedValues as unknown[]).join(', ')}${got}`;
+    case 'pattern':
+      return `${env} hat kein gültiges Format${got}`;
+    case 'minLength':
+      return `${env} darf nicht leer sein${got}`;
+    default:
+      return `${env} ist ungültig (${error.keyword})${got}`;
+  }
+}
+
+let validator: ((data: unknown) => boolean) & { errors?: ErrorObject[] | null } = undefined as never;
+
+function compileValidator() {
+  if (!validator) {
+    const schema = JSON.parse(readFileSync(join(projectRoot(), 'schemas', 'config.schema.json'), 'utf8'));
+    delete schema.$schema;
+    validator = new Ajv({ allErrors: true, strict: true }).compile(schema);
+  }
+  return validator;
+}
+
+/** Reads and validates the configuration. Throws a {@link ConfigError} that names each offending variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const data: Record<string, unknown> = {};
+  const rawByKey = new Map<string, { env: string; raw: string | undefined }>();
+  for (const v of VARIABLES) {
+    const given = env[v.env];
+    const raw = given !== undefined && given !== '' ? given : v.fallback?.(env);
+    rawByKey.set(v.key, { env: v.env, raw });
+    if (raw !== undefined) data[v.key] = read(v.kind, raw);
+  }
+  const validate = compileValidator();
+  if (!validate(data)) {
+    const problems = (validate.errors ?? []).map((e) => {
+      const key = e.instancePath.split('/')[1] ?? '';
+      const entry = rawByKey.get(key);
+      return describe(e, entry?.env ?? key, entry?.raw);
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const config = data as unknown as AppConfig;
+  if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
+  return config;
+}

@@ -1,0 +1,48 @@
+import { join } from 'node:path';
+import { defineConfig, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
+import { projectRoot, runningFromSources } from '../common/project-root.js';
+import type { AppConfig } from '../config/config.js';
+import { ENTITIES } from './entities.js';
+
+export type DatabaseSettings = Pick<AppConfig, 'dbPoolMax' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>;
+
+/** The ORM configuration shared by the service, the migration CLI and the tests. */
+export function ormConfig(url: string, settings: DatabaseSettings): Options {
+  const root = projectRoot();
+  return defineConfig({
+    driver: PostgreSqlDriver,
+    clientUrl: url,
+    entities: ENTITIES,
+    metadataProvider: ReflectMetadataProvider,
+    extensions: [Migrator],
+    // Under Jest the sources are TypeScript; the built service runs the compiled migrations.
+    preferTs: runningFromSources(),
+    forceUtcTimezone: true,
+    allowGlobalContext: false,
+    ensureDatabase: false,
+    debug: false,
+    pool: { min: 0, max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
+    driverOptions: {
+      // fail fast while the database is unreachable instead of queueing requests forever
+      connectionTimeoutMillis: settings.dbConnectTimeoutMs,
+      statement_timeout: settings.dbStatementTimeoutMs,
+      application_name: 'lotse',
+      keepAlive: true,
+    },
+    migrations: {
+      tableName: 'mikro_orm_migrations',
+      path: join(root, 'dist', 'src', 'database', 'migrations'),
+      pathTs: join(root, 'src', 'database', 'migrations'),
+      glob: '!(*.d).{js,ts}',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: true,
+      snapshotName: '.snapshot-lotse',
+      emit: 'ts',
+      silent: true,
+      fileName: (timestamp: string, name?: string) => `Migration${timestamp}${name ? '_' + name : ''}`,
+    },
+  });
+}
