@@ -18,6 +18,7 @@ export async function generateTypes(): Promise<Map<string, string>> {
       cwd: SCHEMAS_DIR,
       additionalProperties: false,
       strictIndexSignatures: true,
+      maxItems: -1,
       unreachableDefinitions: true,
       format: true,
       style: { singleQuote: true, printWidth: 120 },
