@@ -19,6 +19,7 @@ export async function generateSdl(): Promise<string> {
     LOG_LEVEL: 'silent',
     GRAPHQL_INTROSPECTION: 'true',
     DATABASE_URL: databaseUrl,
+    CATALOG_SYNC_ON_START: 'false',
   });
   const app = await createApp({ config, databaseUrl, logger: createRootLogger(config) });
   try {

@@ -10,6 +10,7 @@ import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import type { AppConfig } from './config/config.js';
+import type { OrmHooks } from './database/orm-config.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -18,6 +19,7 @@ export interface CreateAppOptions {
   config: AppConfig;
   databaseUrl: string;
   logger: Logger;
+  ormHooks?: OrmHooks;
 }
 
 function isGraphQLPost(request: FastifyRequest): boolean {
@@ -27,7 +29,7 @@ function isGraphQLPost(request: FastifyRequest): boolean {
 }
 
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
-export async function createApp({ config, databaseUrl, logger }: CreateAppOptions): Promise<NestFastifyApplication> {
+export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
@@ -55,7 +57,7 @@ export async function createApp({ config, databaseUrl, logger }: CreateAppOption
     if (isGraphQLPost(request) && Array.isArray(request.body)) throw new LotseError(ErrorCode.BATCHING_NOT_SUPPORTED);
   });
 
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, ormHooks), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });

@@ -1,25 +1,28 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { CatalogModule } from './catalog/catalog.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/config.js';
 import { DatabaseModule } from './database/database.module.js';
+import type { OrmHooks } from './database/orm-config.js';
 import { LotseGraphQLModule } from './graphql/graphql.module.js';
 import { HealthModule } from './health/health.module.js';
 import { SystemModule } from './system/system.module.js';
 
 @Module({})
 export class AppModule {
-  static forRoot(config: AppConfig, databaseUrl: string): DynamicModule {
+  static forRoot(config: AppConfig, databaseUrl: string, ormHooks: OrmHooks = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        DatabaseModule.forRoot(databaseUrl, config),
+        DatabaseModule.forRoot(databaseUrl, config, ormHooks),
         LotseGraphQLModule,
         HealthModule,
         SystemModule,
+        CatalogModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

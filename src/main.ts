@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import './timezone.js';
 import { createApp } from './app.factory.js';
 import { createRootLogger } from './common/logging/logger.js';
 import { ConfigError, loadConfig } from './config/config.js';

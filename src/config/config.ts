@@ -38,6 +38,8 @@ const VARIABLES: ReadonlyArray<{
   { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', kind: 'integer', fallback: () => '10000' },
   { key: 'corsOrigins', env: 'CORS_ORIGINS', kind: 'list', fallback: () => '' },
   { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
+  { key: 'catalogDir', env: 'LOTSE_CATALOG_DIR', kind: 'string', fallback: () => 'catalog' },
+  { key: 'catalogSyncOnStart', env: 'CATALOG_SYNC_ON_START', kind: 'boolean', fallback: () => 'true' },
 ];
 
 /** Thrown when the environment does not describe a valid configuration; the message names every bad variable. */
@@ -117,5 +119,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const config = data as unknown as AppConfig;
   if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
+  if (!isAbsolute(config.catalogDir)) config.catalogDir = join(projectRoot(), config.catalogDir);
   return config;
 }

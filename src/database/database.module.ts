@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { MikroOrmModule } from '@mikro-orm/nestjs';
-import { ormConfig, type DatabaseSettings } from './orm-config.js';
+import { ormConfig, type DatabaseSettings, type OrmHooks } from './orm-config.js';
 
 /**
  * MikroORM on PostgreSQL. The request context is opened by a Fastify hook (see `app.factory.ts`),
@@ -8,10 +8,10 @@ import { ormConfig, type DatabaseSettings } from './orm-config.js';
  */
 @Module({})
 export class DatabaseModule {
-  static forRoot(url: string, settings: DatabaseSettings): DynamicModule {
+  static forRoot(url: string, settings: DatabaseSettings, hooks: OrmHooks = {}): DynamicModule {
     return {
       module: DatabaseModule,
-      imports: [MikroOrmModule.forRoot({ ...ormConfig(url, settings), registerRequestContext: false })],
+      imports: [MikroOrmModule.forRoot({ ...ormConfig(url, settings, hooks), registerRequestContext: false })],
     };
   }
 }

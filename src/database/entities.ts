@@ -1,4 +1,24 @@
+import { CatalogFile } from '../catalog/entities/catalog-file.entity.js';
+import { CatalogSyncRun } from '../catalog/entities/catalog-sync-run.entity.js';
+import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
+import { MunicipalOverrideEntity } from '../catalog/entities/municipal-override.entity.js';
+import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
+import { ServiceAreaEntity } from '../catalog/entities/service-area.entity.js';
+import { ServicePointEntity } from '../catalog/entities/service-point.entity.js';
+import { ServiceVersionEntity } from '../catalog/entities/service-version.entity.js';
+import { ServiceEntity } from '../catalog/entities/service.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
-export const ENTITIES = [PlatformInstance];
+export const ENTITIES = [
+  PlatformInstance,
+  CatalogFile,
+  CatalogSyncRun,
+  ServiceAreaEntity,
+  OrganisationEntity,
+  ServiceEntity,
+  ServiceVersionEntity,
+  ServicePointEntity,
+  CodeListEntity,
+  MunicipalOverrideEntity,
+];

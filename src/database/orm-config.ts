@@ -9,7 +9,12 @@ import { ENTITIES } from './entities.js';
 export type DatabaseSettings = Pick<AppConfig, 'dbPoolMax' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>;
 
 /** The ORM configuration shared by the service, the migration CLI and the tests. */
-export function ormConfig(url: string, settings: DatabaseSettings): Options {
+export interface OrmHooks {
+  /** Sees every SQL statement before it runs (tests count statements with it). */
+  onQuery?: (sql: string) => void;
+}
+
+export function ormConfig(url: string, settings: DatabaseSettings, hooks: OrmHooks = {}): Options {
   const root = projectRoot();
   return defineConfig({
     driver: PostgreSqlDriver,
@@ -23,6 +28,14 @@ export function ormConfig(url: string, settings: DatabaseSettings): Options {
     allowGlobalContext: false,
     ensureDatabase: false,
     debug: false,
+    ...(hooks.onQuery
+      ? {
+          onQuery: (sql: string) => {
+            hooks.onQuery?.(sql);
+            return sql;
+          },
+        }
+      : {}),
     pool: { min: 0, max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
       // fail fast while the database is unreachable instead of queueing requests forever

@@ -82,4 +82,12 @@ export interface AppConfig {
    * LOTSE_INSTANCE_NAME: human-readable name of this platform instance.
    */
   instanceName?: string;
+  /**
+   * LOTSE_CATALOG_DIR: the catalog folder to sync from (default: catalog/ of the project).
+   */
+  catalogDir: string;
+  /**
+   * CATALOG_SYNC_ON_START: sync the catalog into the database when the service starts.
+   */
+  catalogSyncOnStart: boolean;
 }

@@ -6,12 +6,14 @@ import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { formatExecutionErrors } from './error-formatter.js';
+import { RequestLoaders } from './loaders.js';
 import { assertComplexity, rejectJsonDocuments, validationRules } from './validation-rules.js';
 
 /** The request context every resolver sees. */
 export interface GraphQLContext {
   req: FastifyRequest;
   reply: FastifyReply;
+  loaders: RequestLoaders;
 }
 
 /**
@@ -47,7 +49,7 @@ export interface GraphQLContext {
               assertComplexity(schema, document, variables, limits.maxComplexity);
             },
           },
-          context: (req: FastifyRequest, reply: FastifyReply): GraphQLContext => ({ req, reply }),
+          context: (req: FastifyRequest, reply: FastifyReply): GraphQLContext => ({ req, reply, loaders: new RequestLoaders() }),
           errorFormatter: (execution: { errors: readonly GraphQLError[] }, ctx: { reply?: FastifyReply; app?: { log: FastifyRequest['log'] } }) =>
             formatExecutionErrors(execution as never, ctx.reply?.log ?? (ctx.app?.log as FastifyRequest['log'])),
         } as MercuriusDriverConfig;

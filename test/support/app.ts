@@ -23,7 +23,9 @@ export interface TestApp {
  * The whole application on a free port, over real HTTP, with a database of its own
  * (or `databaseUrl` when given). `env` overrides configuration variables.
  */
-export async function startTestApp(options: { env?: Record<string, string>; databaseUrl?: string } = {}): Promise<TestApp> {
+export async function startTestApp(
+  options: { env?: Record<string, string>; databaseUrl?: string; onQuery?: (sql: string) => void } = {},
+): Promise<TestApp> {
   const owned = options.databaseUrl ? undefined : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? owned!.url;
   const config = loadConfig({
@@ -33,9 +35,10 @@ export async function startTestApp(options: { env?: Record<string, string>; data
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
     DB_CONNECT_TIMEOUT_MS: '1000',
+    CATALOG_SYNC_ON_START: 'false',
     ...options.env,
   });
-  const app = await createApp({ config, databaseUrl, logger: createRootLogger(config) });
+  const app = await createApp({ config, databaseUrl, logger: createRootLogger(config), ormHooks: { onQuery: options.onQuery } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

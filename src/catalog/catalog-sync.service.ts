@@ -1,0 +1,220 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { checkCatalogDir } from './catalog.check.js';
+import { CatalogRejectedError } from './catalog.errors.js';
+import type { CatalogKind, CatalogSource, Entry, ServiceFile } from './catalog.types.js';
+import { CatalogFile } from './entities/catalog-file.entity.js';
+import { CatalogSyncRun } from './entities/catalog-sync-run.entity.js';
+import { CodeListEntity } from './entities/code-list.entity.js';
+import { MunicipalOverrideEntity } from './entities/municipal-override.entity.js';
+import { OrganisationEntity } from './entities/organisation.entity.js';
+import { ServiceAreaEntity } from './entities/service-area.entity.js';
+import { ServicePointEntity } from './entities/service-point.entity.js';
+import { ServiceVersionEntity } from './entities/service-version.entity.js';
+import { ServiceEntity } from './entities/service.entity.js';
+import { foldGerman } from './search-text.js';
+
+export interface SyncResult {
+  outcome: 'APPLIED' | 'UNCHANGED';
+  filesChanged: number;
+  filesRemoved: number;
+  newServiceVersions: number;
+  services: number;
+  unverifiedEntries: number;
+}
+
+const SYNC_LOCK = 'lotse.catalog.sync';
+
+const texts = (values: Array<{ de: string; [k: string]: string | undefined } | undefined>) =>
+  values.flatMap((v) => (v ? Object.values(v).filter((s): s is string => typeof s === 'string') : [])).join(' ');
+
+/** The folded search columns of a service. */
+export function searchColumns(data: ServiceFile) {
+  const title = foldGerman(texts([data.title]));
+  const terms = foldGerman([...(data.synonyms ?? []), ...(data.keywords ?? [])].join(' '));
+  const teaser = foldGerman(texts([data.teaser]));
+  const body = foldGerman(texts([data.description, data.hints, ...(data.prerequisites ?? []), ...(data.procedure ?? [])]));
+  return { title, terms, teaser, body, titleSort: foldGerman(data.title.de), searchText: [title, terms, teaser].join(' ') };
+}
+
+/**
+ * Brings the database to the catalog on disk, in one transaction: files whose hash is unchanged are skipped,
+ * a changed service becomes a new version (older versions stay), removed files are removed (services are
+ * kept as removed, with their versions). A catalog that fails the check changes nothing.
+ */
+@Injectable()
+export class CatalogSyncService {
+  private readonly logger = new Logger(CatalogSyncService.name);
+
+  constructor(
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  async sync(dir = this.config.catalogDir): Promise<SyncResult> {
+    const check = await checkCatalogDir(dir);
+    if (check.errors.length > 0) {
+      await this.em.fork().insert(CatalogSyncRun, {
+        outcome: 'REJECTED',
+        problems: check.errors.slice(0, 200).map((p) => `${p.file}:${p.pointer || '/'}: ${p.message}`),
+        createdAt: new Date(),
+        updatedAt: new Date(),
+      } as CatalogSyncRun);
+      throw new CatalogRejectedError(check.errors);
+    }
+    const byPath = new Map(check.sources.map((s) => [s.path, s]));
+    const entries = new Map<string, Entry<unknown>>();
+    for (const map of Object.values(check.catalog)) {
+      for (const entry of (map as Map<string, Entry<unknown>>).values()) entries.set(entry.path, entry);
+    }
+
+    const result = await this.em.fork().transactional(async (em) => {
+      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [SYNC_LOCK]);
+      const known = new Map((await em.find(CatalogFile, {})).map((f) => [f.path, f]));
+      let filesChanged = 0;
+      let newServiceVersions = 0;
+      const changedServices: ServiceEntity[] = [];
+
+      for (const [path, source] of byPath) {
+        const file = known.get(path);
+        if (file && file.contentHash === source.hash) continue;
+        filesChanged += 1;
+        const entry = entries.get(path);
+        if (!entry) continue;
+        const service = await this.apply(em, source, entry);
+        if (service) {
+          changedServices.push(service.entity);
+          if (service.newVersion) newServiceVersions += 1;
+        }
+        if (file) {
+          file.contentHash = source.hash;
+          file.syncedAt = new Date();
+        } else {
+          em.create(CatalogFile, { path, kind: source.kind, contentHash: source.hash, syncedAt: new Date() });
+        }
+      }
+
+      let filesRemoved = 0;
+      for (const [path, file] of known) {
+        if (byPath.has(path)) continue;
+        filesRemoved += 1;
+        await this.remove(em, file.kind as CatalogKind, path);
+        em.remove(file);
+      }
+      await em.flush();
+      for (const service of changedServices) await this.writeSearchDocument(em, service);
+
+      const outcome: SyncResult['outcome'] = filesChanged + filesRemoved > 0 ? 'APPLIED' : 'UNCHANGED';
+      em.create(CatalogSyncRun, { outcome, filesChanged, filesRemoved, newServiceVersions });
+      await em.flush();
+      return { outcome, filesChanged, filesRemoved, newServiceVersions };
+    });
+    const summary: SyncResult = { ...result, services: check.stats.services, unverifiedEntries: check.stats.unverifiedEntries };
+    this.logger.log({ ...summary, msg: `catalog sync: ${summary.outcome.toLowerCase()}` });
+    return summary;
+  }
+
+  private async apply(em: EntityManager, source: CatalogSource, entry: Entry<unknown>) {
+    const base = { contentHash: source.hash };
+    switch (source.kind) {
+      case 'area': {
+        const data = entry.data as ServiceAreaEntity['data'];
+        await this.put(em, ServiceAreaEntity, data.id, { ...base, position: data.position, data });
+        return undefined;
+      }
+      case 'organisation': {
+        const data = entry.data as OrganisationEntity['data'];
+        await this.put(em, OrganisationEntity, data.id, { ...base, kind: data.kind, ags: data.ags, parentId: data.parentId, data });
+        return undefined;
+      }
+      case 'servicePoint': {
+        const data = entry.data as ServicePointEntity['data'];
+        await this.put(em, ServicePointEntity, data.id, { ...base, kind: data.kind, data });
+        return undefined;
+      }
+      case 'codeList': {
+        const data = entry.data as CodeListEntity['data'];
+        await this.put(em, CodeListEntity, data.id, { ...base, version: data.version, data });
+        return undefined;
+      }
+      case 'override': {
+        const data = entry.data as MunicipalOverrideEntity['data'];
+        await this.put(em, MunicipalOverrideEntity, `${data.ags}/${data.serviceId}`, { ...base, ags: data.ags, serviceId: data.serviceId, data });
+        return undefined;
+      }
+      case 'service':
+        return this.applyService(em, entry as Entry<ServiceFile>);
+    }
+  }
+
+  private async put<T extends { id: string }>(em: EntityManager, entity: new () => T, id: string, values: Partial<T>): Promise<void> {
+    const existing = await em.findOne(entity, { id } as never);
+    if (existing) em.assign(existing, values as never);
+    else em.create(entity, { id, ...values } as never);
+  }
+
+  private async applyService(em: EntityManager, entry: Entry<ServiceFile>) {
+    const data = entry.data;
+    const columns = searchColumns(data);
+    const values = {
+      contentHash: entry.hash,
+      status: data.status,
+      areaId: data.areaId,
+      leikaKey: data.leikaKey ?? undefined,
+      responsibilityLevel: data.responsibilityLevel,
+      audience: [...data.audience],
+      lifeSituations: [...(data.lifeSituations ?? [])],
+      onlineAvailability: data.onlineAvailability,
+      validFrom: data.validFrom ?? undefined,
+      validTo: data.validTo ?? undefined,
+      titleSort: columns.titleSort,
+      searchText: columns.searchText,
+      removed: false,
+      data,
+    };
+    const existing = await em.findOne(ServiceEntity, { id: data.id });
+    const latest = existing ? await em.findOne(ServiceVersionEntity, { serviceId: data.id }, { orderBy: { version: 'desc' } }) : null;
+    const newVersion = !latest || latest.contentHash !== entry.hash;
+    const version = newVersion ? (latest?.version ?? 0) + 1 : latest.version;
+    if (newVersion) em.create(ServiceVersionEntity, { serviceId: data.id, version, contentHash: entry.hash, status: data.status, data });
+    let entity: ServiceEntity;
+    if (existing) {
+      entity = em.assign(existing, { ...values, version });
+    } else {
+      entity = em.create(ServiceEntity, { id: data.id, version, ...values });
+    }
+    return { entity, newVersion };
+  }
+
+  private async writeSearchDocument(em: EntityManager, service: ServiceEntity) {
+    const c = searchColumns(service.data);
+    await em.getConnection().execute(
+      `update "service" set "search_document" =
+         setweight(to_tsvector('german', ?), 'A') || setweight(to_tsvector('german', ?), 'B') ||
+         setweight(to_tsvector('german', ?), 'C') || setweight(to_tsvector('german', ?), 'D')
+       where "id" = ?`,
+      [c.title, c.terms, c.teaser, c.body, service.id],
+    );
+  }
+
+  private async remove(em: EntityManager, kind: CatalogKind, path: string) {
+    const segments = path.split('/');
+    const id = segments[segments.length - 1].replace(/\.json$/, '');
+    switch (kind) {
+      case 'area':
+        return em.nativeDelete(ServiceAreaEntity, { id });
+      case 'organisation':
+        return em.nativeDelete(OrganisationEntity, { id });
+      case 'servicePoint':
+        return em.nativeDelete(ServicePointEntity, { id });
+      case 'codeList':
+        return em.nativeDelete(CodeListEntity, { id });
+      case 'override':
+        return em.nativeDelete(MunicipalOverrideEntity, { id: `${segments[1]}/${id}` });
+      case 'service':
+        return em.nativeUpdate(ServiceEntity, { id }, { removed: true });
+    }
+  }
+}
