@@ -97,9 +97,10 @@ export class CatalogQueryService {
     if (!entity) throw unknownService(args.id ?? args.leikaKey ?? '');
     let data: ServiceFile = entity.data;
     let version = entity.version;
-    if (args.version !== undefined && args.version !== entity.version) {
+    if (args.version !== undefined && args.version !== null) {
+      // earlier versions stay readable, also of removed services (submissions point at them)
       const old = await this.em.findOne(ServiceVersionEntity, { serviceId: entity.id, version: args.version });
-      if (!old) throw unknownService(`${entity.id}@${args.version}`);
+      if (!old || old.status === 'DRAFT') throw unknownService(`${entity.id}@${args.version}`);
       data = old.data;
       version = old.version;
     } else if (entity.removed || entity.status === 'DRAFT') {

@@ -56,12 +56,12 @@ export class CatalogSyncService {
   async sync(dir = this.config.catalogDir): Promise<SyncResult> {
     const check = await checkCatalogDir(dir);
     if (check.errors.length > 0) {
-      await this.em.fork().insert(CatalogSyncRun, {
+      const em = this.em.fork();
+      em.create(CatalogSyncRun, {
         outcome: 'REJECTED',
         problems: check.errors.slice(0, 200).map((p) => `${p.file}:${p.pointer || '/'}: ${p.message}`),
-        createdAt: new Date(),
-        updatedAt: new Date(),
-      } as CatalogSyncRun);
+      });
+      await em.flush();
       throw new CatalogRejectedError(check.errors);
     }
     const byPath = new Map(check.sources.map((s) => [s.path, s]));
@@ -71,7 +71,7 @@ export class CatalogSyncService {
     }
 
     const result = await this.em.fork().transactional(async (em) => {
-      await em.getConnection().execute('select pg_advisory_xact_lock(hashtext(?))', [SYNC_LOCK]);
+      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [SYNC_LOCK]);
       const known = new Map((await em.find(CatalogFile, {})).map((f) => [f.path, f]));
       let filesChanged = 0;
       let newServiceVersions = 0;
@@ -104,7 +104,9 @@ export class CatalogSyncService {
         em.remove(file);
       }
       await em.flush();
-      for (const service of changedServices) await this.writeSearchDocument(em, service);
+      // also services whose search document is missing (e.g. cleared by a migration that changes the search)
+      const unindexed = await em.find(ServiceEntity, { searchDocument: null, id: { $nin: changedServices.map((s) => s.id) } });
+      for (const service of [...changedServices, ...unindexed]) await this.writeSearchDocument(em, service);
 
       const outcome: SyncResult['outcome'] = filesChanged + filesRemoved > 0 ? 'APPLIED' : 'UNCHANGED';
       em.create(CatalogSyncRun, { outcome, filesChanged, filesRemoved, newServiceVersions });
@@ -190,7 +192,7 @@ export class CatalogSyncService {
 
   private async writeSearchDocument(em: EntityManager, service: ServiceEntity) {
     const c = searchColumns(service.data);
-    await em.getConnection().execute(
+    await em.execute(
       `update "service" set "search_document" =
          setweight(to_tsvector('german', ?), 'A') || setweight(to_tsvector('german', ?), 'B') ||
          setweight(to_tsvector('german', ?), 'C') || setweight(to_tsvector('german', ?), 'D')

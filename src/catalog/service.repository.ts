@@ -64,8 +64,11 @@ export class ServiceRepository {
         where.push(`(s.search_document @@ to_tsquery('german', ?) or ${likes})`);
         params.push(tsQueryFor(variants), ...variants.map((v) => `%${v}%`));
       }
-      rank = `(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', s.search_document, to_tsquery('german', ?), 1) + word_similarity(?, s.title_sort))::float8`;
-      rankParams.push(words.map(tsQueryFor).map((q) => `(${q})`).join(' | '), folded);
+      // the words as a phrase (e.g. a synonym "Auto anmelden") count more than the words apart
+      rank = `(ts_rank_cd('{0.1, 0.2, 0.4, 1.0}', s.search_document, to_tsquery('german', ?), 1)
+        + word_similarity(?, s.title_sort)
+        + case when ? and strpos(s.search_text, ?) > 0 then 1.0 else 0 end)::float8`;
+      rankParams.push(words.map(tsQueryFor).map((q) => `(${q})`).join(' | '), folded, words.length > 1, folded);
     } else if (words.length > 0) {
       where.push('word_similarity(?, s.search_text) >= 0.45');
       params.push(folded);
