@@ -12,7 +12,6 @@ import {
   type Entry,
   type MunicipalOverrideFile,
   type OrganisationFile,
-  type ServiceFile,
   type ServicePointFile,
 } from './catalog.types.js';
 
@@ -198,7 +197,7 @@ export function checkCatalog(
   let unverifiedFacts = 0;
   for (const { source, data } of valid) {
     for (const { pointer, url } of urls(data)) {
-      let ok = false;
+      let ok: boolean;
       try {
         const parsed = new URL(url);
         ok = (parsed.protocol === 'https:' || parsed.protocol === 'http:') && parsed.hostname.includes('.');

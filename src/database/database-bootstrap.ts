@@ -15,14 +15,7 @@ export interface DatabaseHandle {
  */
 export async function prepareDatabase(config: AppConfig, logger: Logger): Promise<DatabaseHandle> {
   if (config.databaseUrl) return { url: config.databaseUrl };
-  const log = logger.child({ context: 'EmbeddedPostgres' });
-  const embedded = await startEmbeddedPostgres({
-    clusterDir: join(config.dataDir, 'postgres'),
-    port: config.embeddedPostgresPort,
-    database: 'lotse',
-    persistent: true,
-    log: (level, message) => log[level](message),
-  });
+  const embedded = await startEmbeddedDefault(config, logger);
   try {
     const applied = await migrateUp(embedded.url, config);
     if (applied.length) logger.info({ context: 'Migrations', applied }, `applied ${applied.length} migration(s)`);
@@ -31,4 +24,16 @@ export async function prepareDatabase(config: AppConfig, logger: Logger): Promis
     throw error;
   }
   return { url: embedded.url, embedded };
+}
+
+/** The embedded PostgreSQL of `npm start` and the CLIs: cluster under the data folder, kept across starts. */
+export function startEmbeddedDefault(config: AppConfig, logger: Logger): Promise<EmbeddedDatabase> {
+  const log = logger.child({ context: 'EmbeddedPostgres' });
+  return startEmbeddedPostgres({
+    clusterDir: join(config.dataDir, 'postgres'),
+    port: config.embeddedPostgresPort,
+    database: 'lotse',
+    persistent: true,
+    log: (level, message) => log[level](message),
+  });
 }

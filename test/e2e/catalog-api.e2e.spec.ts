@@ -202,6 +202,16 @@ describe('catalog API', () => {
       const q = 'query($s: ID!, $a: String!) { responsibleOrganisation(serviceId: $s, ags: $a) { id kind name } }';
       expect((await t.gql<Json>(q, { s: 'gewerbe-anmelden', a: '03453007' })).body.data!.responsibleOrganisation).toMatchObject({ id: '03453007', kind: 'MUNICIPALITY', name: 'Stadt Friesoythe' });
       expect((await t.gql<Json>(q, { s: 'fahrzeug-zulassen', a: '03453007' })).body.data!.responsibleOrganisation).toMatchObject({ id: 'lk-clp-strassenverkehr', kind: 'UNIT' });
+      // the Stadt Cloppenburg runs its own building authority (override in catalog/overrides/03453004/)
+      expect((await t.gql<Json>(q, { s: 'baugenehmigung-beantragen', a: '03453004' })).body.data!.responsibleOrganisation).toMatchObject({ id: '03453004' });
+      expect((await t.gql<Json>(q, { s: 'baugenehmigung-beantragen', a: '03453007' })).body.data!.responsibleOrganisation).toMatchObject({ id: 'lk-clp-bauordnung' });
+      const merged = await t.gql<Json>('{ service(id: "baugenehmigung-beantragen", ags: "03453004") { overriddenFields additionalText } }');
+      expect(merged.body.data!.service.overriddenFields).toEqual(['additionalText', 'responsibleUnitId']);
+      expect(merged.body.data!.service.additionalText).toMatch(/Bauaufsicht der Stadt Cloppenburg/);
+      const list = await t.gql<Json>('{ services(filter: { areaId: "bauen", ags: "03453004" }) { edges { node { id ags overriddenFields } } } }');
+      const building = list.body.data!.services.edges.map((e: Json) => e.node);
+      expect(building.find((n: Json) => n.id === 'baugenehmigung-beantragen')).toEqual({ id: 'baugenehmigung-beantragen', ags: '03453004', overriddenFields: ['additionalText', 'responsibleUnitId'] });
+      expect(building.find((n: Json) => n.id === 'wohnraumfoerderung-beantragen')?.overriddenFields).toEqual([]);
       expect(code(await t.gql(q, { s: 'fahrzeug-zulassen', a: '03453' }))).toBe('BAD_USER_INPUT');
       expect(code(await t.gql(q, { s: 'fahrzeug-zulassen', a: 'abc' }))).toBe('BAD_USER_INPUT');
       expect(code(await t.gql(q, { s: 'nichts', a: '03453007' }))).toBe('NOT_FOUND');

@@ -4,7 +4,7 @@
  */
 import '../../timezone.js';
 import 'reflect-metadata';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Module } from '@nestjs/common';
@@ -12,7 +12,8 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConfigModule } from '../../config/config.module.js';
 import { loadConfig } from '../../config/config.js';
 import { createRootLogger } from '../../common/logging/logger.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../../database/embedded-postgres.js';
+import { startEmbeddedDefault } from '../../database/database-bootstrap.js';
+import type { EmbeddedDatabase } from '../../database/embedded-postgres.js';
 import { migrateUp } from '../../database/migrations.js';
 import { ormConfig } from '../../database/orm-config.js';
 import { formatProblem } from '../catalog.checker.js';
@@ -24,13 +25,7 @@ const logger = createRootLogger({ logLevel: 'warn' });
 let embedded: EmbeddedDatabase | undefined;
 let url = config.databaseUrl;
 if (!url) {
-  embedded = await startEmbeddedPostgres({
-    clusterDir: join(config.dataDir, 'postgres'),
-    port: config.embeddedPostgresPort,
-    database: 'lotse',
-    persistent: true,
-    log: (level, message) => logger[level]({ context: 'EmbeddedPostgres' }, message),
-  });
+  embedded = await startEmbeddedDefault(config, logger);
   url = embedded.url;
   await migrateUp(url, config);
 }

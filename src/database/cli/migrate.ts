@@ -8,7 +8,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../config/config.js';
 import { createRootLogger } from '../../common/logging/logger.js';
 import { projectRoot } from '../../common/project-root.js';
-import { startEmbeddedPostgres, type EmbeddedDatabase } from '../embedded-postgres.js';
+import { startEmbeddedDefault } from '../database-bootstrap.js';
+import type { EmbeddedDatabase } from '../embedded-postgres.js';
 import { migrateUp } from '../migrations.js';
 import { ormConfig } from '../orm-config.js';
 
@@ -19,13 +20,7 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | undefined;
   let url = config.databaseUrl;
   if (!url) {
-    embedded = await startEmbeddedPostgres({
-      clusterDir: join(config.dataDir, 'postgres'),
-      port: config.embeddedPostgresPort,
-      database: 'lotse',
-      persistent: true,
-      log: (level, message) => logger[level]({ context: 'EmbeddedPostgres' }, message),
-    });
+    embedded = await startEmbeddedDefault(config, logger);
     url = embedded.url;
   }
   try {
