@@ -2,9 +2,12 @@ import type { ErrorObject } from 'ajv';
 import { germanErrors, type CatalogValidators } from './catalog.schemas.js';
 import { OpeningHoursError, openingHoursWarnings, parseOpeningHours } from './opening-hours.js';
 import { findPatterns, unsafePatternReason } from './regex-safety.js';
+import { checkForms } from '../forms/form.checker.js';
 import {
+  formKey,
   overrideKey,
   type Catalog,
+  type FormVersionFile,
   type CatalogKind,
   type CatalogProblem,
   type CatalogSource,
@@ -22,6 +25,8 @@ const KIND_LABEL: Record<CatalogKind, string> = {
   servicePoint: 'Servicestelle',
   codeList: 'Codeliste',
   override: 'Abweichung',
+  formVersion: 'Formularversion',
+  formExample: 'Formularbeispiel',
 };
 
 export interface CheckResult {
@@ -65,7 +70,7 @@ function urls(node: unknown, pointer = ''): Array<{ pointer: string; url: string
 export function checkCatalog(
   sources: readonly CatalogSource[],
   validators: CatalogValidators,
-  options: { formIds: ReadonlySet<string>; display?: string; countyAgs?: string } = { formIds: new Set() },
+  options: { formIds: ReadonlySet<string>; display?: string; countyAgs?: string; today?: string } = { formIds: new Set() },
 ): CheckResult {
   const display = options.display ?? 'catalog';
   const problems: CatalogProblem[] = [];
@@ -76,6 +81,8 @@ export function checkCatalog(
     servicePoints: new Map(),
     codeLists: new Map(),
     overrides: new Map(),
+    forms: new Map(),
+    formExamples: new Map(),
   };
   const fileOf = (path: string) => `${display}/${path}`;
   const report = (path: string, pointer: string, message: string, severity: 'error' | 'warning' = 'error') =>
@@ -114,6 +121,17 @@ export function checkCatalog(
     const segments = source.path.split('/');
     const fileId = segments[segments.length - 1].replace(/\.json$/, '');
     const entry = { data, path: source.path, hash: source.hash } as Entry<never>;
+    if (source.kind === 'formExample') {
+      catalog.formExamples.set(source.path, entry);
+      continue;
+    }
+    if (source.kind === 'formVersion') {
+      const f = data as unknown as FormVersionFile;
+      if (fileId !== f.version) report(source.path, '/version', `Der Dateiname muss der Version entsprechen („${f.version}.json“).`);
+      if (segments[1] !== f.id) report(source.path, '/id', `Die Datei liegt im Ordner „${segments[1]}“, gehört aber zum Formular „${f.id}“.`);
+      catalog.forms.set(formKey(f.id, f.version), entry);
+      continue;
+    }
     if (source.kind === 'override') {
       const o = data as unknown as MunicipalOverrideFile;
       if (fileId !== o.serviceId) report(source.path, '/serviceId', `Der Dateiname muss der Kennung der Leistung entsprechen („${o.serviceId}.json“).`);
@@ -191,6 +209,7 @@ export function checkCatalog(
   for (const { data, path } of catalog.overrides.values()) {
     checkOverride(data, path, catalog, report);
   }
+  checkForms(catalog, report, options.today);
 
   // 4. URLs and `unverified` pointers in every valid file
   let unverifiedEntries = 0;
@@ -230,7 +249,7 @@ export function checkCatalog(
   };
 }
 
-type Report = (path: string, pointer: string, message: string, severity?: 'error' | 'warning') => void;
+export type Report = (path: string, pointer: string, message: string, severity?: 'error' | 'warning') => void;
 
 function checkOrganisation(data: OrganisationFile, path: string, catalog: Catalog, countyAgs: string | undefined, report: Report) {
   if (data.kind === 'COUNTY') {

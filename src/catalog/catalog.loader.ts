@@ -12,6 +12,7 @@ const LAYOUT: ReadonlyArray<{ folder: string; kind: CatalogKind; depth: 1 | 2 }>
   { folder: 'service-points', kind: 'servicePoint', depth: 1 },
   { folder: 'codelists', kind: 'codeList', depth: 1 },
   { folder: 'overrides', kind: 'override', depth: 2 },
+  { folder: 'forms', kind: 'formVersion', depth: 2 },
 ];
 
 export const MAX_FILE_BYTES = 1024 * 1024;
@@ -75,5 +76,16 @@ export async function loadCatalog(root: string, display = 'catalog'): Promise<Lo
     }
   }
   const formIds = new Set(await subfolders(join(root, 'forms')));
+  for (const formId of formIds) {
+    for (const file of await jsonFiles(join(root, 'forms', formId, 'examples'))) {
+      const path = `forms/${formId}/examples/${file}`;
+      const bytes = await readFile(join(root, path));
+      if (bytes.length > MAX_FILE_BYTES) {
+        problems.push({ file: `${display}/${path}`, pointer: '', message: `Die Datei ist größer als ${MAX_FILE_BYTES} Bytes.`, severity: 'error' });
+        continue;
+      }
+      sources.push({ path, kind: 'formExample', hash: hashOf(bytes), text: bytes.toString('utf8') });
+    }
+  }
   return { sources, formIds, problems };
 }

@@ -17,6 +17,8 @@ const SCHEMA_OF: Record<CatalogKind, string> = {
   servicePoint: 'service-point.schema.json',
   codeList: 'code-list.schema.json',
   override: 'municipal-override.schema.json',
+  formVersion: 'form.schema.json',
+  formExample: 'form-example.schema.json',
 };
 
 export const schemasDir = () => join(projectRoot(), 'schemas');

@@ -1,13 +1,15 @@
 import type { CodeListFile } from '../generated/code-list.js';
+import type { FormExampleFile } from '../generated/form-example.js';
+import type { FormVersionFile } from '../generated/form.js';
 import type { MunicipalOverrideFile } from '../generated/municipal-override.js';
 import type { OrganisationFile } from '../generated/organisation.js';
 import type { ServiceAreaFile } from '../generated/service-area.js';
 import type { ServiceFile } from '../generated/service.js';
 import type { ServicePointFile } from '../generated/service-point.js';
 
-export type { CodeListFile, MunicipalOverrideFile, OrganisationFile, ServiceAreaFile, ServiceFile, ServicePointFile };
+export type { CodeListFile, FormExampleFile, FormVersionFile, MunicipalOverrideFile, OrganisationFile, ServiceAreaFile, ServiceFile, ServicePointFile };
 
-export type CatalogKind = 'area' | 'organisation' | 'service' | 'servicePoint' | 'codeList' | 'override';
+export type CatalogKind = 'area' | 'organisation' | 'service' | 'servicePoint' | 'codeList' | 'override' | 'formVersion' | 'formExample';
 
 /** One file of the catalog as read from disk. */
 export interface CatalogSource {
@@ -34,6 +36,10 @@ export interface Catalog {
   codeLists: Map<string, Entry<CodeListFile>>;
   /** Keyed by `<ags>/<service id>`. */
   overrides: Map<string, Entry<MunicipalOverrideFile>>;
+  /** Keyed by `<form id>@<version>`. */
+  forms: Map<string, Entry<FormVersionFile>>;
+  /** Keyed by path. */
+  formExamples: Map<string, Entry<FormExampleFile>>;
 }
 
 export interface CatalogProblem {
@@ -54,3 +60,5 @@ export interface CatalogStats {
 }
 
 export const overrideKey = (ags: string, serviceId: string) => `${ags}/${serviceId}`;
+
+export const formKey = (id: string, version: string) => `${id}@${version}`;

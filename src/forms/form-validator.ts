@@ -1,0 +1,126 @@
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsImport from 'ajv-formats';
+import type { LocalizedText } from '../generated/catalog-common.js';
+import { X_KEYWORDS, type FormSchemaNode } from './form.types.js';
+import { messageFor, type MessageLocale } from './form-messages.js';
+import { fieldIndex, fieldKey, type FieldInfo } from './form-schema.js';
+import { isValidIban } from './iban.js';
+
+const addFormats = addFormatsImport as unknown as (ajv: Ajv2020, options?: unknown) => Ajv2020;
+
+export const MAX_ERRORS = 100;
+
+/** An error as JSON Forms takes it (`additionalErrors`: ajv's ErrorObject) plus the field and its label. */
+export interface FieldError {
+  instancePath: string;
+  schemaPath: string;
+  keyword: string;
+  params: Record<string, unknown>;
+  message: string;
+  /** JSON pointer of the field the error is about (for `required`, the missing field). */
+  field: string;
+  label: string;
+}
+
+export interface ValidationOutcome {
+  valid: boolean;
+  errors: FieldError[];
+  /** Whether more errors existed than the cap. */
+  truncated: boolean;
+}
+
+/**
+ * The one ajv instance for form data: JSON Schema 2020-12, strict mode (except strictRequired, which would
+ * forbid the standard conditional `then: { required: [...] }`), formats from ajv-formats
+ * (with formatMinimum/formatMaximum for date bounds), `$data` off, all errors. The x- annotations are
+ * registered as such; `x-format: iban` also checks the IBAN's check digits.
+ */
+export function createFormAjv(): Ajv2020 {
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, $data: false, messages: false });
+  addFormats(ajv, { mode: 'full', keywords: true });
+  for (const keyword of X_KEYWORDS) {
+    if (keyword === 'x-format') continue;
+    ajv.addKeyword({ keyword });
+  }
+  ajv.addKeyword({ keyword: 'x-codelist-version', schemaType: 'string' });
+  ajv.addKeyword({
+    keyword: 'x-format',
+    schemaType: 'string',
+    type: 'string',
+    errors: false,
+    validate: (format: string, value: string) => format !== 'iban' || isValidIban(value),
+  });
+  return ajv;
+}
+
+/** The field an error is about: for required-style errors, the missing child. */
+function fieldOf(error: ErrorObject): string {
+  const p = error.params as { missingProperty?: string; additionalProperty?: string };
+  if ((error.keyword === 'required' || error.keyword === 'dependentRequired') && p.missingProperty) {
+    return `${error.instancePath}/${p.missingProperty}`;
+  }
+  return error.instancePath;
+}
+
+function labelOf(fields: Map<string, FieldInfo>, pointer: string, locale: MessageLocale, formTitle: LocalizedText): string {
+  const info = fields.get(fieldKey(pointer));
+  const label = info?.label ?? (pointer === '' ? formTitle : undefined);
+  return (label && ((label as Record<string, string | undefined>)[locale] ?? label.de)) ?? (pointer.split('/').pop() || pointer);
+}
+
+/** Summary errors that only say "a branch failed"; the branch's own errors say what is wrong. */
+const SUMMARY = new Set(['if', 'allOf']);
+
+export class CompiledForm {
+  readonly fields: Map<string, FieldInfo>;
+
+  constructor(
+    readonly validate: ValidateFunction,
+    schema: FormSchemaNode,
+    private readonly title: LocalizedText,
+  ) {
+    this.fields = fieldIndex(schema);
+  }
+
+  /** Validates `data`; with `fieldPrefixes`, keeps only errors inside those fields (one step of the form). */
+  check(data: unknown, locale: MessageLocale, fieldPrefixes?: readonly string[]): ValidationOutcome {
+    if (this.validate(data)) return { valid: true, errors: [], truncated: false };
+    const seen = new Set<string>();
+    const errors: FieldError[] = [];
+    for (const error of this.validate.errors ?? []) {
+      if (SUMMARY.has(error.keyword)) continue;
+      const field = fieldOf(error);
+      if (fieldPrefixes && !fieldPrefixes.some((prefix) => field === prefix || field.startsWith(`${prefix}/`))) continue;
+      const key = `${field}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const dependsOn = error.keyword === 'dependentRequired' ? `${error.instancePath}/${String((error.params as { property?: string }).property)}` : undefined;
+      const label = labelOf(this.fields, field, locale, this.title);
+      errors.push({
+        instancePath: error.instancePath,
+        schemaPath: error.schemaPath,
+        keyword: error.keyword,
+        params: error.params as Record<string, unknown>,
+        message: messageFor(error, label, locale, dependsOn ? labelOf(this.fields, dependsOn, locale, this.title) : undefined),
+        field,
+        label,
+      });
+    }
+    const truncated = errors.length > MAX_ERRORS;
+    return { valid: errors.length === 0, errors: errors.slice(0, MAX_ERRORS), truncated };
+  }
+}
+
+/** An rjsf `extraErrors` tree: `{ field: { __errors: [message] } }`, arrays by index. */
+export function toRjsfErrors(errors: readonly FieldError[]): Record<string, unknown> {
+  const tree: Record<string, unknown> = {};
+  for (const error of errors) {
+    let node = tree as Record<string, unknown>;
+    for (const segment of error.field.split('/').slice(1)) {
+      node[segment] ??= {};
+      node = node[segment] as Record<string, unknown>;
+    }
+    ((node.__errors ??= []) as string[]).push(error.message);
+  }
+  return tree;
+}
