@@ -39,6 +39,7 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
       return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
     },
     return503OnClosing: true,
+    trustProxy: config.trustProxy,
     forceCloseConnections: 'idle',
     routerOptions: { maxParamLength: 200 },
   });

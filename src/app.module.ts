@@ -1,6 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
 import { CatalogModule } from './catalog/catalog.module.js';
+import { FormsModule } from './forms/forms.module.js';
+import { SubmissionsModule } from './submissions/submissions.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -23,6 +25,8 @@ export class AppModule {
         HealthModule,
         SystemModule,
         CatalogModule,
+        FormsModule,
+        SubmissionsModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { checkCatalogDir } from './catalog.check.js';
 import { CatalogRejectedError } from './catalog.errors.js';
-import type { CatalogKind, CatalogSource, Entry, ServiceFile } from './catalog.types.js';
+import type { CatalogKind, CatalogSource, CodeListFile, Entry, FormVersionFile, ServiceFile } from './catalog.types.js';
 import { CatalogFile } from './entities/catalog-file.entity.js';
 import { CatalogSyncRun } from './entities/catalog-sync-run.entity.js';
 import { CodeListEntity } from './entities/code-list.entity.js';
@@ -15,6 +15,10 @@ import { ServicePointEntity } from './entities/service-point.entity.js';
 import { ServiceVersionEntity } from './entities/service-version.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
 import { foldGerman } from './search-text.js';
+import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
+import { publishSchema } from '../forms/form-schema.js';
+import type { FormSchemaNode } from '../forms/form.types.js';
+import { canonicalJson } from '../common/canonical-json.js';
 
 export interface SyncResult {
   outcome: 'APPLIED' | 'UNCHANGED';
@@ -70,6 +74,7 @@ export class CatalogSyncService {
       for (const entry of (map as Map<string, Entry<unknown>>).values()) entries.set(entry.path, entry);
     }
 
+    const codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
     const result = await this.em.fork().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(hashtext(?))', [SYNC_LOCK]);
       const known = new Map((await em.find(CatalogFile, {})).map((f) => [f.path, f]));
@@ -83,7 +88,7 @@ export class CatalogSyncService {
         filesChanged += 1;
         const entry = entries.get(path);
         if (!entry) continue;
-        const service = await this.apply(em, source, entry);
+        const service = await this.apply(em, source, entry, codeLists);
         if (service) {
           changedServices.push(service.entity);
           if (service.newVersion) newServiceVersions += 1;
@@ -118,7 +123,7 @@ export class CatalogSyncService {
     return summary;
   }
 
-  private async apply(em: EntityManager, source: CatalogSource, entry: Entry<unknown>) {
+  private async apply(em: EntityManager, source: CatalogSource, entry: Entry<unknown>, codeLists: Map<string, CodeListFile>) {
     const base = { contentHash: source.hash };
     switch (source.kind) {
       case 'area': {
@@ -148,7 +153,48 @@ export class CatalogSyncService {
       }
       case 'service':
         return this.applyService(em, entry as Entry<ServiceFile>);
+      case 'formVersion':
+        await this.applyFormVersion(em, entry as Entry<FormVersionFile>, codeLists);
+        return undefined;
+      case 'formExample':
+        return undefined; // checked, not stored
     }
+  }
+
+  /** A published version is frozen: only its status may change (to RETIRED). */
+  private async applyFormVersion(em: EntityManager, entry: Entry<FormVersionFile>, codeLists: Map<string, CodeListFile>) {
+    const data = entry.data;
+    const id = `${data.id}@${data.version}`;
+    const existing = await em.findOne(FormVersionEntity, { id });
+    if (existing && existing.status !== 'DRAFT') {
+      const { status: _old, ...before } = existing.data;
+      const { status: _new, ...after } = data;
+      if (canonicalJson(before) !== canonicalJson(after)) {
+        throw new CatalogRejectedError([
+          {
+            file: `catalog/${entry.path}`,
+            pointer: '',
+            message: `Die veröffentlichte Version ${data.version} des Formulars „${data.id}“ darf nicht mehr geändert werden; legen Sie eine neue Version an.`,
+            severity: 'error',
+          },
+        ]);
+      }
+      em.assign(existing, { status: data.status, data, contentHash: entry.hash });
+      return;
+    }
+    const values = {
+      contentHash: entry.hash,
+      formId: data.id,
+      version: data.version,
+      status: data.status,
+      serviceId: data.serviceId,
+      owner: data.owner,
+      data,
+      publishedSchema: publishSchema(data.schema as FormSchemaNode, codeLists),
+      publishedAt: data.status === 'PUBLISHED' ? new Date() : undefined,
+    };
+    if (existing) em.assign(existing, values);
+    else em.create(FormVersionEntity, { id, ...values });
   }
 
   private async put<T extends { id: string }>(em: EntityManager, entity: new () => T, id: string, values: Partial<T>): Promise<void> {
@@ -217,6 +263,18 @@ export class CatalogSyncService {
         return em.nativeDelete(MunicipalOverrideEntity, { id: `${segments[1]}/${id}` });
       case 'service':
         return em.nativeUpdate(ServiceEntity, { id }, { removed: true });
+      case 'formVersion': {
+        const formId = segments[1];
+        const form = await em.findOne(FormVersionEntity, { id: `${formId}@${id}` });
+        if (form && form.status !== 'DRAFT') {
+          throw new CatalogRejectedError([
+            { file: `catalog/${path}`, pointer: '', message: `Die veröffentlichte Version ${id} des Formulars „${formId}“ darf nicht gelöscht werden; setzen Sie sie auf RETIRED.`, severity: 'error' },
+          ]);
+        }
+        return form ? em.nativeDelete(FormVersionEntity, { id: form.id }) : undefined;
+      }
+      case 'formExample':
+        return undefined;
     }
   }
 }

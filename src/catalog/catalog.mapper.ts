@@ -51,7 +51,7 @@ export function toServiceModel(view: ServiceView): Service {
     processingTime: data.processingTime ? { text: l.text(data.processingTime.text, 'processingTime'), days: data.processingTime.days } : undefined,
     procedure: l.list(data.procedure, 'procedure'),
     legalBases: data.legalBases.map((b) => ({ ...b })),
-    forms: (data.forms ?? []).map((f) => ({ title: l.text(f.title, 'forms'), formId: f.formId, url: f.url })),
+    formLinks: (data.forms ?? []).map((f) => ({ title: l.text(f.title, 'forms'), formId: f.formId, url: f.url })),
     furtherInformation: (data.furtherInformation ?? []).map((f) => ({ title: l.text(f.title, 'furtherInformation'), url: f.url })),
     hints: l.text(data.hints, 'hints'),
     additionalText: l.text(data.additionalText, 'additionalText'),
@@ -79,6 +79,7 @@ export function toServiceModel(view: ServiceView): Service {
     locale: 'de',
     fallbackFields: [],
     areaId: data.areaId,
+    requestedLocale: view.locale,
   };
   service.locale = l.served(MAIN_FIELDS);
   service.fallbackFields = [...l.fallbackFields].sort();

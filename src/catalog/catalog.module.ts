@@ -1,5 +1,6 @@
 import { Inject, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
+import { FormsModule } from '../forms/forms.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CatalogQueryService } from './catalog-query.service.js';
 import { CatalogSyncService } from './catalog-sync.service.js';
@@ -10,6 +11,7 @@ import { ServiceRepository } from './service.repository.js';
 import { ServiceResolver } from './service.resolver.js';
 
 @Module({
+  imports: [FormsModule],
   providers: [CatalogSyncService, CatalogQueryService, ServiceRepository, CatalogResolver, ServiceResolver, ServicePointResolver],
   exports: [CatalogSyncService, CatalogQueryService],
 })

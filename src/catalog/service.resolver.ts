@@ -1,6 +1,9 @@
 import { Context, ResolveField, Resolver, Root } from '@nestjs/graphql';
 import type { GraphQLContext } from '../graphql/graphql.module.js';
 import { CatalogQueryService } from './catalog-query.service.js';
+import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
+import { FormsService } from '../forms/forms.service.js';
+import { Form } from '../forms/models/form.model.js';
 import { Organisation } from './models/organisation.model.js';
 import { ServiceArea } from './models/service-area.model.js';
 import { ServicePoint } from './models/service-point.model.js';
@@ -9,7 +12,10 @@ import { Service, ServiceVersionInfo } from './models/service.model.js';
 /** Related objects of a service, batched per request. */
 @Resolver(() => Service)
 export class ServiceResolver {
-  constructor(private readonly catalog: CatalogQueryService) {}
+  constructor(
+    private readonly catalog: CatalogQueryService,
+    private readonly formsService: FormsService,
+  ) {}
 
   @ResolveField(() => ServiceArea)
   async area(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServiceArea> {
@@ -27,6 +33,15 @@ export class ServiceResolver {
   async servicePoints(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServicePoint[]> {
     const points = await this.catalog.servicePointLoader(ctx.loaders).loadMany(service.servicePointIds);
     return points.filter((p): p is ServicePoint => p !== null && !(p instanceof Error));
+  }
+
+  @ResolveField(() => [Form], { description: 'The online forms of this service (latest published version of each).' })
+  async forms(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<Form[]> {
+    const loader = ctx.loaders.get<string, FormVersionEntity[]>('formsByService', async (ids) => {
+      const byService = await this.formsService.latestForServices(ids);
+      return ids.map((id) => byService.get(id) ?? []);
+    });
+    return (await loader.load(service.id)).map((form) => this.formsService.render(form, service.requestedLocale));
   }
 
   @ResolveField(() => [ServiceVersionInfo], { description: 'Every version of this service, newest first.' })

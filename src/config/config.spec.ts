@@ -17,8 +17,9 @@ describe('loadConfig', () => {
   });
 
   it('turns introspection off in production unless configured', () => {
-    expect(loadConfig({ NODE_ENV: 'production' }).graphqlIntrospection).toBe(false);
-    expect(loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
+    const secret = 'x'.repeat(40);
+    expect(loadConfig({ NODE_ENV: 'production', ACCESS_CODE_SECRET: secret }).graphqlIntrospection).toBe(false);
+    expect(loadConfig({ NODE_ENV: 'production', ACCESS_CODE_SECRET: secret, GRAPHQL_INTROSPECTION: 'true' }).graphqlIntrospection).toBe(true);
   });
 
   it('reads numbers, booleans and lists', () => {
@@ -37,6 +38,9 @@ describe('loadConfig', () => {
     [{ SHUTDOWN_TIMEOUT_MS: '30000' }, /SHUTDOWN_TIMEOUT_MS darf höchstens 10000 sein/],
     [{ GRAPHQL_INTROSPECTION: 'maybe' }, /GRAPHQL_INTROSPECTION muss vom Typ Wahrheitswert/],
     [{ CORS_ORIGINS: 'not a url' }, /CORS_ORIGINS hat kein gültiges Format/],
+    [{ NODE_ENV: 'production' }, /ACCESS_CODE_SECRET muss gesetzt sein/],
+    [{ ACCESS_CODE_SECRET: 'short' }, /ACCESS_CODE_SECRET muss mindestens 32 Zeichen lang sein/],
+    [{ IDEMPOTENCY_TTL_HOURS: '24' }, /IDEMPOTENCY_TTL_HOURS muss mindestens 72 sein/],
   ])('rejects %j with a message naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

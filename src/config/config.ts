@@ -40,6 +40,18 @@ const VARIABLES: ReadonlyArray<{
   { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
   { key: 'catalogDir', env: 'LOTSE_CATALOG_DIR', kind: 'string', fallback: () => 'catalog' },
   { key: 'catalogSyncOnStart', env: 'CATALOG_SYNC_ON_START', kind: 'boolean', fallback: () => 'true' },
+  {
+    key: 'accessCodeSecret',
+    env: 'ACCESS_CODE_SECRET',
+    kind: 'string',
+    // only outside production: a fixed development key (production must set its own)
+    fallback: (env) => (env.NODE_ENV === 'production' ? undefined : 'lotse-development-access-code-secret-not-for-production'),
+  },
+  { key: 'draftTtlDays', env: 'DRAFT_TTL_DAYS', kind: 'integer', fallback: () => '30' },
+  { key: 'idempotencyTtlHours', env: 'IDEMPOTENCY_TTL_HOURS', kind: 'integer', fallback: () => '72' },
+  { key: 'submitRateLimitPerHour', env: 'SUBMIT_RATE_LIMIT_PER_HOUR', kind: 'integer', fallback: () => '60' },
+  { key: 'referencePrefix', env: 'REFERENCE_PREFIX', kind: 'string', fallback: () => 'CLP' },
+  { key: 'trustProxy', env: 'TRUST_PROXY', kind: 'boolean', fallback: () => 'false' },
 ];
 
 /** Thrown when the environment does not describe a valid configuration; the message names every bad variable. */
@@ -81,7 +93,9 @@ function describe(error: ErrorObject, env: string, raw: string | undefined): str
     case 'pattern':
       return `${env} hat kein gültiges Format${got}`;
     case 'minLength':
-      return `${env} darf nicht leer sein${got}`;
+      return Number(p.limit) <= 1 ? `${env} darf nicht leer sein${got}` : `${env} muss mindestens ${String(p.limit)} Zeichen lang sein`;
+    case 'required':
+      return `${env} muss gesetzt sein`;
     default:
       return `${env} ist ungültig (${error.keyword})${got}`;
   }
@@ -111,7 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const validate = compileValidator();
   if (!validate(data)) {
     const problems = (validate.errors ?? []).map((e) => {
-      const key = e.instancePath.split('/')[1] ?? '';
+      const key = e.keyword === 'required' ? String((e.params as { missingProperty: string }).missingProperty) : (e.instancePath.split('/')[1] ?? '');
       const entry = rawByKey.get(key);
       return describe(e, entry?.env ?? key, entry?.raw);
     });

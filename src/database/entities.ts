@@ -7,6 +7,12 @@ import { ServiceAreaEntity } from '../catalog/entities/service-area.entity.js';
 import { ServicePointEntity } from '../catalog/entities/service-point.entity.js';
 import { ServiceVersionEntity } from '../catalog/entities/service-version.entity.js';
 import { ServiceEntity } from '../catalog/entities/service.entity.js';
+import { RateLimitBucketEntity } from '../common/rate-limit/rate-limit-bucket.entity.js';
+import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
+import { FormDraftEntity } from '../submissions/entities/form-draft.entity.js';
+import { IdempotencyKeyEntity } from '../submissions/entities/idempotency-key.entity.js';
+import { ReferenceCounterEntity } from '../submissions/entities/reference-counter.entity.js';
+import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
@@ -21,4 +27,10 @@ export const ENTITIES = [
   ServicePointEntity,
   CodeListEntity,
   MunicipalOverrideEntity,
+  FormVersionEntity,
+  SubmissionEntity,
+  IdempotencyKeyEntity,
+  FormDraftEntity,
+  ReferenceCounterEntity,
+  RateLimitBucketEntity,
 ];

@@ -10,6 +10,7 @@ const SUBSCHEMAS = ['if', 'then', 'else', 'items', 'not', 'contains'] as const;
 
 /** Calls `visit` on every schema node, depth first, with its JSON pointer in the schema. */
 export function walkSchema(node: Node, visit: (node: Node, pointer: string) => void, pointer = ''): void {
+  if (!isSchemaObject(node)) return;
   visit(node, pointer);
   for (const [name, child] of Object.entries(node.properties ?? {})) walkSchema(child, visit, `${pointer}/properties/${name}`);
   for (const key of SUBSCHEMAS) {
@@ -20,8 +21,11 @@ export function walkSchema(node: Node, visit: (node: Node, pointer: string) => v
   for (const [name, child] of Object.entries((node.$defs as Record<string, Node> | undefined) ?? {})) walkSchema(child, visit, `${pointer}/$defs/${name}`);
 }
 
-/** Deep copy with `transform` applied to every node (children first). */
+const isSchemaObject = (node: unknown): node is Node => typeof node === 'object' && node !== null && !Array.isArray(node);
+
+/** Deep copy with `transform` applied to every node (children first); boolean schemas stay as they are. */
 function mapSchema(node: Node, transform: (node: Node) => Node): Node {
+  if (!isSchemaObject(node)) return node;
   const copy: Node = { ...node };
   if (node.properties) copy.properties = Object.fromEntries(Object.entries(node.properties).map(([k, v]) => [k, mapSchema(v, transform)]));
   for (const key of SUBSCHEMAS) {
@@ -105,7 +109,9 @@ export interface FieldInfo {
 export function fieldIndex(schema: Node): Map<string, FieldInfo> {
   const index = new Map<string, FieldInfo>();
   const visit = (node: Node, pointer: string) => {
+    if (!isSchemaObject(node)) return;
     for (const [name, child] of Object.entries(node.properties ?? {})) {
+      if (!isSchemaObject(child)) continue;
       const here = `${pointer}/${name}`;
       index.set(here, { pointer: here, label: child['x-label'], fim: child['x-fim'], node: child });
       visit(child, here);

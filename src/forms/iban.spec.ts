@@ -24,3 +24,17 @@ describe('resolveDateBound', () => {
     expect(resolveDateBound('2030-01-01', '2026-11-25')).toBe('2030-01-01');
   });
 });
+
+import { publishSchema, renderSchema } from './form-schema.js';
+import { Localizer } from '../catalog/localize.js';
+
+describe('schema transforms', () => {
+  it('keep boolean schemas (false forbids a property)', () => {
+    const schema = { type: 'object', properties: { a: false as unknown as object, b: { type: 'string', 'x-label': { de: 'B' } } } };
+    const published = publishSchema(schema as never, new Map());
+    expect((published.properties as Record<string, unknown>).a).toBe(false);
+    const rendered = renderSchema(published, '2026-11-25', new Localizer('de'), { de: 'T' });
+    expect((rendered.properties as Record<string, unknown>).a).toBe(false);
+    expect((rendered.properties as Record<string, { title?: string }>).b.title).toBe('B');
+  });
+});

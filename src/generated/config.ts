@@ -90,4 +90,28 @@ export interface AppConfig {
    * CATALOG_SYNC_ON_START: sync the catalog into the database when the service starts.
    */
   catalogSyncOnStart: boolean;
+  /**
+   * ACCESS_CODE_SECRET: key from which applicants' access codes are derived (at least 32 characters; required in production).
+   */
+  accessCodeSecret: string;
+  /**
+   * DRAFT_TTL_DAYS: how long a saved draft can be resumed.
+   */
+  draftTtlDays: number;
+  /**
+   * IDEMPOTENCY_TTL_HOURS: how long submitForm remembers an idempotency key (at least 72).
+   */
+  idempotencyTtlHours: number;
+  /**
+   * SUBMIT_RATE_LIMIT_PER_HOUR: anonymous submissions and drafts per client address and hour (0: no limit).
+   */
+  submitRateLimitPerHour: number;
+  /**
+   * REFERENCE_PREFIX: prefix of reference numbers (e.g. CLP-2026-000042-7).
+   */
+  referencePrefix: string;
+  /**
+   * TRUST_PROXY: take the client address from X-Forwarded-For (behind a reverse proxy).
+   */
+  trustProxy: boolean;
 }

@@ -151,7 +151,7 @@ describe('GraphQL over HTTP', () => {
 describe('GraphQL in production mode', () => {
   let t: TestApp;
   beforeAll(async () => {
-    t = await startTestApp({ env: { NODE_ENV: 'production' } });
+    t = await startTestApp({ env: { NODE_ENV: 'production', ACCESS_CODE_SECRET: 'test-secret-for-production-mode-0123456789' } });
   });
   afterAll(() => t.close());
 

@@ -27,7 +27,7 @@ export class Service {
   @Field(() => ProcessingTime, { nullable: true }) processingTime?: ProcessingTime;
   @Field(() => [String]) procedure!: string[];
   @Field(() => [LegalBasis]) legalBases!: LegalBasis[];
-  @Field(() => [ServiceForm]) forms!: ServiceForm[];
+  @Field(() => [ServiceForm], { description: 'Form links of the catalog entry (XZuFi Formulare): forms of this platform or documents elsewhere.' }) formLinks!: ServiceForm[];
   @Field(() => [Link]) furtherInformation!: Link[];
   @Field(() => String, { nullable: true }) hints?: string;
   @Field(() => String, { nullable: true, description: "The municipality's own text (override), shown after the description." }) additionalText?: string;
@@ -54,6 +54,8 @@ export class Service {
   @Field(() => [String], { description: 'Texts served in German because the requested language is missing.' }) fallbackFields!: string[];
 
   areaId!: string;
+  /** The language the client asked for. */
+  requestedLocale!: string;
 }
 
 @ObjectType()

@@ -24,6 +24,13 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
+  FORM_NOT_FOUND = 'FORM_NOT_FOUND',
+  FORM_VERSION_NOT_FOUND = 'FORM_VERSION_NOT_FOUND',
+  FORM_VERSION_NOT_PUBLISHED = 'FORM_VERSION_NOT_PUBLISHED',
+  FORM_RETIRED = 'FORM_RETIRED',
+  FORM_DATA_NOT_OBJECT = 'FORM_DATA_NOT_OBJECT',
+  IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
+  DRAFT_NOT_FOUND = 'DRAFT_NOT_FOUND',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -106,6 +113,37 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 429,
     de: 'Zu viele Anfragen. Bitte versuchen Sie es später erneut.',
     en: 'Too many requests. Please try again later.',
+  },
+  FORM_NOT_FOUND: { status: 404, de: 'Dieses Formular gibt es nicht.', en: 'This form does not exist.' },
+  FORM_VERSION_NOT_FOUND: {
+    status: 404,
+    de: 'Diese Version des Formulars gibt es nicht.',
+    en: 'This version of the form does not exist.',
+  },
+  FORM_VERSION_NOT_PUBLISHED: {
+    status: 409,
+    de: 'Diese Version des Formulars ist noch nicht veröffentlicht.',
+    en: 'This version of the form is not published yet.',
+  },
+  FORM_RETIRED: {
+    status: 410,
+    de: 'Dieses Formular wird nicht mehr angenommen. Bitte verwenden Sie die aktuelle Version.',
+    en: 'This form is no longer accepted. Please use the current version.',
+  },
+  FORM_DATA_NOT_OBJECT: {
+    status: 400,
+    de: 'Die Formulardaten müssen ein JSON-Objekt sein.',
+    en: 'The form data must be a JSON object.',
+  },
+  IDEMPOTENCY_CONFLICT: {
+    status: 409,
+    de: 'Dieser Idempotenzschlüssel wurde bereits für einen anderen Antrag verwendet.',
+    en: 'This idempotency key was already used for a different submission.',
+  },
+  DRAFT_NOT_FOUND: {
+    status: 404,
+    de: 'Der Entwurf wurde nicht gefunden oder ist abgelaufen.',
+    en: 'The draft was not found or has expired.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

@@ -23,6 +23,7 @@ export class NestPinoLogger implements LoggerService {
     const ctx = context ?? stackOrContext;
     const stack = context ? stackOrContext : undefined;
     if (message instanceof Error) this.logger.error({ context: ctx, err: message }, message.message);
+    else if (typeof message === 'object' && message !== null) this.logger.error({ context: ctx, stack, ...message });
     else this.logger.error({ context: ctx, stack }, String(message));
   }
   warn(message: unknown, context?: string) {

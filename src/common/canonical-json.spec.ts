@@ -1,0 +1,18 @@
+import { canonicalJson, sha256Hex } from './canonical-json.js';
+
+describe('canonicalJson (RFC 8785)', () => {
+  it('sorts keys, drops whitespace and keeps values exact', () => {
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], c: { z: 1.5, y: '0049' } })).toBe('{"a":[true,null,"x"],"b":1,"c":{"y":"0049","z":1.5}}');
+  });
+  it('sorts by UTF-16 code units and escapes like JSON.stringify', () => {
+    expect(canonicalJson({ é: 1, z: 2, Z: 3, '<': '</script>' })).toBe('{"<":"</script>","Z":3,"z":2,"é":1}');
+  });
+  it('gives the same bytes for equal data in any key order', () => {
+    const a = { x: { p: 1, q: [1, 2] }, y: 'ü' };
+    const b = { y: 'ü', x: { q: [1, 2], p: 1 } };
+    expect(sha256Hex(canonicalJson(a))).toBe(sha256Hex(canonicalJson(b)));
+  });
+  it('refuses values JSON cannot carry', () => {
+    expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
+  });
+});

@@ -1,0 +1,136 @@
+import { Injectable } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
+import { Localizer } from '../catalog/localize.js';
+import { berlinDate } from '../catalog/opening-hours.js';
+import { FormVersionEntity } from './entities/form-version.entity.js';
+import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
+import { renderSchema, validationSchema } from './form-schema.js';
+import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
+import type { MessageLocale } from './form-messages.js';
+import type { Form, ValidationResult } from './models/form.model.js';
+import { ServiceStatus } from '../catalog/models/enums.js';
+
+const CACHE_SIZE = 200;
+
+export const messageLocale = (locale: string): MessageLocale => (locale === 'en' ? 'en' : 'de');
+
+/** Form versions: lookup with precise errors, rendering for both renderers, validation with cached validators. */
+@Injectable()
+export class FormsService {
+  private readonly ajv = createFormAjv();
+  private readonly compiled = new Map<string, CompiledForm>();
+
+  constructor(private readonly em: EntityManager) {}
+
+  /** A version fit for submitting: exists, published (not a draft), not retired. */
+  async submittable(formId: string, version: string): Promise<FormVersionEntity> {
+    const form = await this.find(formId, version);
+    if (form.status === 'DRAFT') throw new LotseError(ErrorCode.FORM_VERSION_NOT_PUBLISHED);
+    if (form.status === 'RETIRED') throw new LotseError(ErrorCode.FORM_RETIRED);
+    return form;
+  }
+
+  /** A version to show: the given one (not a draft), or the latest published. */
+  async viewable(formId: string, version?: string | null): Promise<FormVersionEntity> {
+    if (version) {
+      const form = await this.find(formId, version);
+      if (form.status === 'DRAFT') throw new LotseError(ErrorCode.FORM_VERSION_NOT_PUBLISHED);
+      return form;
+    }
+    const versions = await this.em.find(FormVersionEntity, { formId, removed: false, status: 'PUBLISHED' });
+    if (versions.length === 0) {
+      const any = await this.em.count(FormVersionEntity, { formId });
+      throw new LotseError(any > 0 ? ErrorCode.FORM_RETIRED : ErrorCode.FORM_NOT_FOUND);
+    }
+    return versions.sort((a, b) => compare(b.version, a.version))[0];
+  }
+
+  private async find(formId: string, version: string): Promise<FormVersionEntity> {
+    if (!/^\d{1,3}\.\d{1,3}$/.test(version)) throw badUserInput('Eine Formularversion hat die Form 1.0.', { argument: 'version' });
+    const form = await this.em.findOne(FormVersionEntity, { id: `${formId}@${version}` });
+    if (form) return form;
+    const known = await this.em.count(FormVersionEntity, { formId });
+    throw new LotseError(known > 0 ? ErrorCode.FORM_VERSION_NOT_FOUND : ErrorCode.FORM_NOT_FOUND, undefined, { formId, version });
+  }
+
+  /** Published forms of services, latest version each (for Service.forms). */
+  async latestForServices(serviceIds: readonly string[]): Promise<Map<string, FormVersionEntity[]>> {
+    const rows = await this.em.find(FormVersionEntity, { serviceId: { $in: [...serviceIds] }, status: 'PUBLISHED', removed: false });
+    const latest = new Map<string, FormVersionEntity>();
+    for (const row of rows) {
+      const current = latest.get(row.formId);
+      if (!current || compare(row.version, current.version) > 0) latest.set(row.formId, row);
+    }
+    const byService = new Map<string, FormVersionEntity[]>();
+    for (const form of [...latest.values()].sort((a, b) => a.formId.localeCompare(b.formId))) {
+      byService.set(form.serviceId, [...(byService.get(form.serviceId) ?? []), form]);
+    }
+    return byService;
+  }
+
+  render(form: FormVersionEntity, locale: string): Form {
+    const l = new Localizer(locale);
+    const today = berlinDate(new Date());
+    const file = form.data;
+    const rendered: Form = {
+      id: form.formId,
+      version: form.version,
+      status: form.status as ServiceStatus,
+      serviceId: form.serviceId,
+      title: l.text(file.title, 'title'),
+      description: l.text(file.description, 'description'),
+      jsonSchema: renderSchema(form.publishedSchema, today, l, file.title),
+      uiSchema: rjsfUiSchema(file, form.publishedSchema, l),
+      uischema: jsonFormsUiSchema(file, l),
+      steps: file.layout.steps.map((s) => ({
+        id: s.id,
+        title: l.text(s.title, 'steps'),
+        sections: s.sections.map((section) => ({ id: section.id, title: l.text(section.title, 'steps'), description: l.text(section.description, 'steps'), fields: [...section.fields] })),
+      })),
+      fim: fimAnnotations(form.publishedSchema),
+      locale: 'de',
+      fallbackFields: [],
+    };
+    rendered.locale = l.served(['title', 'labels']);
+    rendered.fallbackFields = [...l.fallbackFields].sort();
+    return rendered;
+  }
+
+  /** The cached validator of a form version for today's date bounds. */
+  compiledFor(form: FormVersionEntity): CompiledForm {
+    const today = berlinDate(new Date());
+    const key = `${form.id}@${today}`;
+    let compiled = this.compiled.get(key);
+    if (!compiled) {
+      if (this.compiled.size >= CACHE_SIZE) {
+        const oldest = this.compiled.keys().next().value as string;
+        this.ajv.removeSchema(this.compiled.get(oldest)!.validate.schema as object);
+        this.compiled.delete(oldest);
+      }
+      compiled = new CompiledForm(this.ajv.compile(validationSchema(form.publishedSchema, today)), form.publishedSchema, form.data.title);
+      this.compiled.set(key, compiled);
+    }
+    return compiled;
+  }
+
+  /** Validates data against a form version, the whole form or one step. */
+  validate(form: FormVersionEntity, data: unknown, locale: string, step?: string | null): ValidationResult {
+    if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new LotseError(ErrorCode.FORM_DATA_NOT_OBJECT);
+    let prefixes: string[] | undefined;
+    if (step) {
+      const found = form.data.layout.steps.find((s) => s.id === step);
+      if (!found) throw badUserInput(`Den Schritt „${step.slice(0, 60)}“ gibt es in diesem Formular nicht.`, { argument: 'step' });
+      prefixes = found.sections.flatMap((s) => s.fields.map((f) => `/${f}`));
+    }
+    const outcome = this.compiledFor(form).check(data, messageLocale(locale), prefixes);
+    return { valid: outcome.valid, errors: outcome.errors, rjsfErrors: toRjsfErrors(outcome.errors), truncated: outcome.truncated };
+  }
+}
+
+function compare(a: string, b: string): number {
+  const [a1, a2] = a.split('.').map(Number);
+  const [b1, b2] = b.split('.').map(Number);
+  return a1 - b1 || a2 - b2;
+}

@@ -1,0 +1,63 @@
+import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { JsonScalar } from '../../graphql/scalars/json.scalar.js';
+import { ServiceStatus } from '../../catalog/models/enums.js';
+
+@ObjectType()
+export class FormSection {
+  @Field() id!: string;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) description?: string;
+  @Field(() => [String], { description: 'Top-level properties of the data, in order.' }) fields!: string[];
+}
+
+@ObjectType()
+export class FormStep {
+  @Field() id!: string;
+  @Field() title!: string;
+  @Field(() => [FormSection]) sections!: FormSection[];
+}
+
+@ObjectType({ description: 'FIM annotation of a field (datentyp, feldart; id and version where the field comes from FIM).' })
+export class FimAnnotation {
+  @Field({ description: 'JSON pointer of the field; arrays as /list/*.' }) field!: string;
+  @Field(() => String, { nullable: true }) id?: string;
+  @Field(() => String, { nullable: true }) version?: string;
+  @Field(() => String, { nullable: true }) datentyp?: string;
+  @Field(() => String, { nullable: true }) feldart?: string;
+}
+
+@ObjectType({ description: 'A form version, ready to render with react-jsonschema-form or JSON Forms.' })
+export class Form {
+  @Field(() => ID) id!: string;
+  @Field() version!: string;
+  @Field(() => ServiceStatus) status!: ServiceStatus;
+  @Field() serviceId!: string;
+  @Field() title!: string;
+  @Field(() => String, { nullable: true }) description?: string;
+  @Field(() => JsonScalar, { description: 'JSON Schema 2020-12 of the data, with titles in the served language.' }) jsonSchema!: unknown;
+  @Field(() => JsonScalar, { description: 'uiSchema for react-jsonschema-form.' }) uiSchema!: unknown;
+  @Field(() => JsonScalar, { description: 'uischema for JSON Forms (steps as a stepper Categorization).' }) uischema!: unknown;
+  @Field(() => [FormStep]) steps!: FormStep[];
+  @Field(() => [FimAnnotation]) fim!: FimAnnotation[];
+  @Field({ description: 'The language served.' }) locale!: string;
+  @Field(() => [String], { description: 'Texts served in German because the requested language is missing.' }) fallbackFields!: string[];
+}
+
+@ObjectType({ description: "A validation error in ajv's ErrorObject shape (JSON Forms additionalErrors), with the field and its label." })
+export class ValidationErrorItem {
+  @Field() instancePath!: string;
+  @Field() schemaPath!: string;
+  @Field() keyword!: string;
+  @Field(() => JsonScalar) params!: unknown;
+  @Field() message!: string;
+  @Field({ description: 'JSON pointer of the field the error is about.' }) field!: string;
+  @Field() label!: string;
+}
+
+@ObjectType()
+export class ValidationResult {
+  @Field() valid!: boolean;
+  @Field(() => [ValidationErrorItem], { description: 'At most 100.' }) errors!: ValidationErrorItem[];
+  @Field(() => JsonScalar, { description: 'The same errors as an rjsf extraErrors tree.' }) rjsfErrors!: unknown;
+  @Field({ description: 'More errors existed than were listed.' }) truncated!: boolean;
+}

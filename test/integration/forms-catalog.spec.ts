@@ -1,0 +1,76 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import RjsfForm from '@rjsf/core';
+import { customizeValidator } from '@rjsf/validator-ajv8';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { isCategorization, resolveSchema } from '@jsonforms/core';
+import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import { Localizer } from '../../src/catalog/localize.js';
+import type { CodeListFile } from '../../src/catalog/catalog.types.js';
+import { latestVersions } from '../../src/forms/form.checker.js';
+import { jsonFormsUiSchema, rjsfUiSchema } from '../../src/forms/form-render.js';
+import { publishSchema, renderSchema, validationSchema } from '../../src/forms/form-schema.js';
+import { CompiledForm, createFormAjv } from '../../src/forms/form-validator.js';
+import type { FormSchemaNode } from '../../src/forms/form.types.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** The repository's forms: every example as the catalog promises, both renderers on every form. */
+describe('the forms of the catalog', () => {
+  let check: FullCheck;
+  let codeLists: Map<string, CodeListFile>;
+  const ajv = createFormAjv();
+
+  beforeAll(async () => {
+    check = await checkCatalogDir(defaultCatalogDir());
+    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+  });
+
+  it('has at least 12 forms for services of at least 10 areas', () => {
+    const latest = latestVersions(check.catalog.forms.values());
+    const areas = new Set([...latest.values()].map((f) => check.catalog.services.get(f.data.serviceId)!.data.areaId));
+    expect(latest.size).toBeGreaterThanOrEqual(12);
+    expect(areas.size).toBeGreaterThanOrEqual(10);
+  });
+
+  it('accepts every valid example and rejects every invalid one with exactly the expected fields and German messages', () => {
+    const latest = latestVersions(check.catalog.forms.values());
+    let valid = 0;
+    let invalid = 0;
+    for (const [path, { data: example }] of check.catalog.formExamples) {
+      const form = latest.get(path.split('/')[1])!;
+      const published = publishSchema(form.data.schema as FormSchemaNode, codeLists);
+      const compiled = new CompiledForm(ajv.compile(validationSchema(published, example.today ?? '2026-11-25')), published, form.data.title);
+      const outcome = compiled.check(example.data, 'de');
+      if (path.includes('/valid-')) {
+        valid += 1;
+        expect([path, outcome.errors]).toEqual([path, []]);
+      } else {
+        invalid += 1;
+        expect([path, [...new Set(outcome.errors.map((e) => e.field))].sort()]).toEqual([path, [...new Set(example.errors)].sort()]);
+        for (const error of outcome.errors) expect(error.message).toMatch(/^(„.+“|Das Feld „.+“) .+\.$/);
+      }
+    }
+    expect(valid).toBeGreaterThanOrEqual(24);
+    expect(invalid).toBeGreaterThanOrEqual(24);
+  });
+
+  it('renders every form with react-jsonschema-form and gives JSON Forms resolvable steps', () => {
+    const validator = customizeValidator({ AjvClass: Ajv2020 as never });
+    for (const { data: file } of latestVersions(check.catalog.forms.values()).values()) {
+      const published = publishSchema(file.schema as FormSchemaNode, codeLists);
+      const l = new Localizer('de');
+      const schema = renderSchema(published, '2026-11-25', l, file.title) as Json;
+      const html = renderToStaticMarkup(createElement(RjsfForm as never, { schema, uiSchema: rjsfUiSchema(file, published, l), validator } as never));
+      for (const [name, property] of Object.entries(schema.properties as Json)) {
+        if (property.title) expect([file.id, name, html.includes(property.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;'))]).toEqual([file.id, name, true]);
+      }
+      const uischema = jsonFormsUiSchema(file, l) as Json;
+      expect(isCategorization(uischema as never)).toBe(true);
+      expect(uischema.elements).toHaveLength(file.layout.steps.length);
+      for (const category of uischema.elements) {
+        for (const group of category.elements) for (const control of group.elements) expect(resolveSchema(schema, control.scope, schema)).toBeDefined();
+      }
+    }
+  });
+});
