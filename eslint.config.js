@@ -22,7 +22,7 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
-    files: ['codegen/**/*.ts', 'test/**/*.{ts,mjs}', '**/*.spec.ts', 'src/**/cli/*.ts'],
+    files: ['codegen/**/*.ts', 'test/**/*.{ts,mjs}', '**/*.spec.ts', 'src/**/cli/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -24,6 +24,7 @@ import type { ServiceFilter } from './dto/service-filter.input.js';
 import { openIntervals } from './opening-hours.js';
 import { mergeOverride } from './override.merge.js';
 import { ServiceRepository } from './service.repository.js';
+import { cached } from './catalog-cache.js';
 
 const MAX_STOP_RANGE_DAYS = 92;
 export const LIFE_SITUATIONS_LIST = 'lebenslagen';
@@ -43,7 +44,7 @@ export class CatalogQueryService {
   ) {}
 
   async areas(locale: string): Promise<ServiceArea[]> {
-    const [areas, counts] = await Promise.all([this.em.find(ServiceAreaEntity, {}, { orderBy: { position: 'asc' } }), this.services.countByArea()]);
+    const [areas, counts] = await Promise.all([this.em.fork().find(ServiceAreaEntity, {}, { orderBy: { position: 'asc' } }), this.areaCounts()]);
     return areas.map((a) => toAreaModel(a.data, counts.get(a.id) ?? 0, locale));
   }
 
@@ -130,9 +131,13 @@ export class CatalogQueryService {
 
   areaLoader(loaders: RequestLoaders, locale: string) {
     return loaders.get<string, ServiceArea | null>(`areas:${locale}`, async (ids) => {
-      const [areas, counts] = await Promise.all([this.em.find(ServiceAreaEntity, { id: { $in: [...ids] } }), this.services.countByArea()]);
-      return byKey(ids, areas.map((a) => [a.id, toAreaModel(a.data, counts.get(a.id) ?? 0, locale)] as [string, ServiceArea]), null);
+      const areas = await this.areasById(locale);
+      return ids.map((id) => areas.get(id) ?? null);
     });
+  }
+
+  private areasById(locale: string): Promise<Map<string, ServiceArea>> {
+    return cached(`areas:${locale}`, async () => new Map((await this.areas(locale)).map((a) => [a.id, a])));
   }
 
   organisationLoader(loaders: RequestLoaders) {
@@ -245,9 +250,15 @@ export class CatalogQueryService {
     return new Map(rows.map((r) => [r.serviceId, r.data]));
   }
 
-  private async lifeSituationLabels(): Promise<Map<string, LocalizedText>> {
-    const list = await this.em.findOne(CodeListEntity, { id: LIFE_SITUATIONS_LIST });
-    return new Map((list?.data.codes ?? []).map((c) => [c.code, c.label]));
+  private lifeSituationLabels(): Promise<Map<string, LocalizedText>> {
+    return cached('lifeSituationLabels', async () => {
+      const list = await this.em.fork().findOne(CodeListEntity, { id: LIFE_SITUATIONS_LIST });
+      return new Map((list?.data.codes ?? []).map((c) => [c.code, c.label]));
+    });
+  }
+
+  private areaCounts(): Promise<Map<string, number>> {
+    return cached('areaCounts', () => this.services.countByArea());
   }
 }
 

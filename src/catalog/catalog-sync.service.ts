@@ -15,6 +15,7 @@ import { ServicePointEntity } from './entities/service-point.entity.js';
 import { ServiceVersionEntity } from './entities/service-version.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
 import { foldGerman } from './search-text.js';
+import { catalogChanged } from './catalog-cache.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { publishSchema } from '../forms/form-schema.js';
 import type { FormSchemaNode } from '../forms/form.types.js';
@@ -118,6 +119,7 @@ export class CatalogSyncService {
       await em.flush();
       return { outcome, filesChanged, filesRemoved, newServiceVersions };
     });
+    if (result.outcome === 'APPLIED') catalogChanged();
     const summary: SyncResult = { ...result, services: check.stats.services, unverifiedEntries: check.stats.unverifiedEntries };
     this.logger.log({ ...summary, msg: `catalog sync: ${summary.outcome.toLowerCase()}` });
     return summary;

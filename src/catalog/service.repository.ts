@@ -79,20 +79,26 @@ export class ServiceRepository {
     const sortA = searching ? `(-${rank})` : 'a.position::float8';
     const base = `from "service" s join "service_area" a on a.id = s.area_id where ${where.join(' and ')}`;
 
-    const [{ count }] = await this.em.getConnection().execute<{ count: string }[]>(`select count(*) as count ${base}`, params);
+    // one statement: the matches with their total (window count), sort keys only, then the page with its jsonb
     const pageWhere = search.after ? 'where (m.sort_a, m.sort_b, m.id) > (?::float8, ?, ?)' : '';
-    const sql = `with m as (select s.id, s.version, s.data, ${sortA} as sort_a, s.title_sort as sort_b ${base})
-      select * from m ${pageWhere} order by m.sort_a, m.sort_b, m.id limit ?`;
+    const sql = `with m as (select s.id, ${sortA} as sort_a, s.title_sort as sort_b, count(*) over () as total ${base}),
+      page as (select * from m ${pageWhere} order by m.sort_a, m.sort_b, m.id limit ?)
+      select page.*, s.version, s.data from page join "service" s on s.id = page.id order by page.sort_a, page.sort_b, page.id`;
     const rows = await this.em
       .getConnection()
-      .execute<Array<{ id: string; version: number; data: ServiceFile; sort_a: number; sort_b: string }>>(sql, [
+      .execute<Array<{ id: string; version: number; data: ServiceFile; sort_a: number; sort_b: string; total: string }>>(sql, [
         ...rankParams,
         ...params,
         ...(search.after ?? []),
         search.first + 1,
       ]);
+    // past the last page the window count is not there; count separately (rare)
+    const count =
+      rows.length > 0
+        ? Number(rows[0].total)
+        : Number((await this.em.getConnection().execute<Array<{ count: string }>>(`select count(*) as count ${base}`, params))[0].count);
     return {
-      totalCount: Number(count),
+      totalCount: count,
       hasNextPage: rows.length > search.first,
       rows: rows.slice(0, search.first).map((r) => ({
         id: r.id,

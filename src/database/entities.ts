@@ -11,7 +11,6 @@ import { RateLimitBucketEntity } from '../common/rate-limit/rate-limit-bucket.en
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormDraftEntity } from '../submissions/entities/form-draft.entity.js';
 import { IdempotencyKeyEntity } from '../submissions/entities/idempotency-key.entity.js';
-import { ReferenceCounterEntity } from '../submissions/entities/reference-counter.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 
@@ -31,6 +30,5 @@ export const ENTITIES = [
   SubmissionEntity,
   IdempotencyKeyEntity,
   FormDraftEntity,
-  ReferenceCounterEntity,
   RateLimitBucketEntity,
 ];

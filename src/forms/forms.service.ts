@@ -5,6 +5,7 @@ import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { Localizer } from '../catalog/localize.js';
 import { berlinDate } from '../catalog/opening-hours.js';
 import { FormVersionEntity } from './entities/form-version.entity.js';
+import { cached } from '../catalog/catalog-cache.js';
 import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
 import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
@@ -49,7 +50,8 @@ export class FormsService {
 
   private async find(formId: string, version: string): Promise<FormVersionEntity> {
     if (!/^\d{1,3}\.\d{1,3}$/.test(version)) throw badUserInput('Eine Formularversion hat die Form 1.0.', { argument: 'version' });
-    const form = await this.em.findOne(FormVersionEntity, { id: `${formId}@${version}` });
+    // published versions never change; the cache is cleared by every sync (other instances: within 30 s)
+    const form = await cached(`form:${formId}@${version}`, () => this.em.fork().findOne(FormVersionEntity, { id: `${formId}@${version}` }));
     if (form) return form;
     const known = await this.em.count(FormVersionEntity, { formId });
     throw new LotseError(known > 0 ? ErrorCode.FORM_VERSION_NOT_FOUND : ErrorCode.FORM_NOT_FOUND, undefined, { formId, version });

@@ -8,6 +8,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CatalogQueryService } from '../catalog/catalog-query.service.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
+import { cached } from '../catalog/catalog-cache.js';
 import { FormsService } from '../forms/forms.service.js';
 import { deriveAccessCode, hashAccessCode, newSalt } from './access-code.js';
 import { DraftsService } from './drafts.service.js';
@@ -66,26 +67,26 @@ export class SubmissionsService {
 
     const agsField = form.data.routing?.agsField;
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
-    const route = await this.catalog.routeSubmission(form.serviceId, ags);
+    const route = await cached(`route:${form.serviceId}:${ags ?? ''}`, () => this.catalog.routeSubmission(form.serviceId, ags));
 
     const stored = await this.em.fork().transactional(async (em) => {
-      await em.execute('delete from "submission_idempotency_key" where "key" = ? and "expires_at" < now()', [idempotencyKey]);
+      // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
       const claimed = await em.execute<Array<{ key: string }>>(
         `insert into "submission_idempotency_key" ("key", "request_hash", "created_at", "expires_at")
-         values (?, ?, now(), now() + make_interval(hours => ?)) on conflict ("key") do nothing returning "key"`,
+         values (?, ?, now(), now() + make_interval(hours => ?))
+         on conflict ("key") do update set "request_hash" = excluded."request_hash", "created_at" = excluded."created_at",
+           "expires_at" = excluded."expires_at", "submission_id" = null
+         where "submission_idempotency_key"."expires_at" < now()
+         returning "key"`,
         [idempotencyKey, requestHash, this.config.idempotencyTtlHours],
       );
       if (claimed.length === 0) return undefined; // a concurrent request with the same key won
       const submittedAt = new Date();
       const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(submittedAt));
-      const [{ value }] = await em.execute<Array<{ value: number }>>(
-        `insert into "reference_counter" ("year", "value") values (?, 1)
-         on conflict ("year") do update set "value" = "reference_counter"."value" + 1 returning "value"`,
-        [year],
-      );
+      const [{ value }] = await em.execute<Array<{ value: string }>>(`select nextval('submission_reference_seq') as "value"`);
       const salt = newSalt();
       const submission = em.create(SubmissionEntity, {
-        referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, value),
+        referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, Number(value)),
         accessCodeSalt: salt,
         accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
         formId: form.formId,

@@ -98,6 +98,15 @@ describe('submitting forms', () => {
     expect(Number(row.hours)).toBeGreaterThanOrEqual(72);
   });
 
+  it('lets an expired idempotency key be used again', async () => {
+    const key = newKey();
+    const first = (await submit(VALID, key)).body.data!.submitForm;
+    await rows("update submission_idempotency_key set expires_at = now() - interval '1 second' where key = $1", [key]);
+    const second = (await submit({ ...VALID, name: 'Neuer Antrag' }, key)).body.data!.submitForm;
+    expect(second.__typename).toBe('SubmissionReceipt');
+    expect(second.referenceNumber).not.toBe(first.referenceNumber);
+  });
+
   it.each([
     ['a short idempotency key', { key: 'kurz' }, 'BAD_USER_INPUT'],
     ['data that is not an object', { data: ['a'] }, 'FORM_DATA_NOT_OBJECT'],
