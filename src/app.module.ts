@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
 import { CatalogModule } from './catalog/catalog.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { SubmissionsModule } from './submissions/submissions.module.js';
+import { ProcessingModule } from './processing/processing.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -20,6 +22,7 @@ export class AppModule {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
+        AuthModule,
         DatabaseModule.forRoot(databaseUrl, config, ormHooks),
         LotseGraphQLModule,
         HealthModule,
@@ -27,6 +30,7 @@ export class AppModule {
         CatalogModule,
         FormsModule,
         SubmissionsModule,
+        ProcessingModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -52,6 +52,17 @@ const VARIABLES: ReadonlyArray<{
   { key: 'submitRateLimitPerHour', env: 'SUBMIT_RATE_LIMIT_PER_HOUR', kind: 'integer', fallback: () => '60' },
   { key: 'referencePrefix', env: 'REFERENCE_PREFIX', kind: 'string', fallback: () => 'CLP' },
   { key: 'trustProxy', env: 'TRUST_PROXY', kind: 'boolean', fallback: () => 'false' },
+  { key: 'authIssuer', env: 'AUTH_ISSUER', kind: 'string' },
+  { key: 'authAudience', env: 'AUTH_AUDIENCE', kind: 'string', fallback: () => 'lotse' },
+  { key: 'authJwksUrl', env: 'AUTH_JWKS_URL', kind: 'string' },
+  { key: 'authPublicKey', env: 'AUTH_PUBLIC_KEY', kind: 'string' },
+  { key: 'authClockSkewSeconds', env: 'AUTH_CLOCK_SKEW_SECONDS', kind: 'integer', fallback: () => '60' },
+  {
+    key: 'devTokenSecret',
+    env: 'DEV_TOKEN_SECRET',
+    kind: 'string',
+    fallback: (env) => (env.NODE_ENV === 'production' ? undefined : 'lotse-development-token-secret-not-for-production'),
+  },
 ];
 
 /** Thrown when the environment does not describe a valid configuration; the message names every bad variable. */

@@ -12,6 +12,7 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormDraftEntity } from '../submissions/entities/form-draft.entity.js';
 import { IdempotencyKeyEntity } from '../submissions/entities/idempotency-key.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
+import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
@@ -31,4 +32,5 @@ export const ENTITIES = [
   IdempotencyKeyEntity,
   FormDraftEntity,
   RateLimitBucketEntity,
+  SubmissionEventEntity,
 ];

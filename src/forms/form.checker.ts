@@ -76,6 +76,11 @@ export function checkForms(catalog: Catalog, report: Report, today = berlinDate(
       else if (!target.node['x-codelist'] && target.node.type !== 'string') report(path, '/routing/agsField', 'Das Feld für den Gemeindeschlüssel muss ein Textfeld sein.');
     }
 
+    const index = fieldIndex(schema);
+    data.completeness?.attachments.forEach((pointer, i) => {
+      if (!index.has(pointer)) report(path, `/completeness/attachments/${i}`, `Das Feld „${pointer}“ gibt es im Formular nicht.`);
+    });
+
     let published: FormSchemaNode;
     try {
       published = publishSchema(schema, codeLists);

@@ -114,4 +114,28 @@ export interface AppConfig {
    * TRUST_PROXY: take the client address from X-Forwarded-For (behind a reverse proxy).
    */
   trustProxy: boolean;
+  /**
+   * AUTH_ISSUER: expected `iss` of access tokens (OIDC issuer).
+   */
+  authIssuer?: string;
+  /**
+   * AUTH_AUDIENCE: expected `aud` of access tokens.
+   */
+  authAudience: string;
+  /**
+   * AUTH_JWKS_URL: where the identity provider publishes its signing keys.
+   */
+  authJwksUrl?: string;
+  /**
+   * AUTH_PUBLIC_KEY: a PEM public key (SPKI) instead of a JWKS URL.
+   */
+  authPublicKey?: string;
+  /**
+   * AUTH_CLOCK_SKEW_SECONDS: tolerated clock difference for exp/nbf.
+   */
+  authClockSkewSeconds: number;
+  /**
+   * DEV_TOKEN_SECRET: key of `npm run token` (development and tests only; ignored in production).
+   */
+  devTokenSecret?: string;
 }

@@ -135,6 +135,16 @@ export interface FormVersionFile {
     ];
   };
   unverified?: Unverified;
+  /**
+   * The completeness rule applied on receipt: a submission lacking any of these attachments goes to DOCUMENTS_REQUESTED, a complete one to IN_REVIEW.
+   */
+  completeness?: {
+    /**
+     * @minItems 1
+     * @maxItems 20
+     */
+    attachments: [string, ...string[]];
+  };
 }
 /**
  * A text in German (required) and further languages, keyed by ISO 639-1 code. Markdown allowed in long texts.

@@ -7,10 +7,14 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { formatExecutionErrors } from './error-formatter.js';
 import { RequestLoaders } from './loaders.js';
+import { TokenVerifier } from '../auth/token-verifier.service.js';
+import { AuthModule } from '../auth/auth.module.js';
+import { authenticate } from '../auth/authenticate.js';
+import type { AuthState } from '../common/auth/access.guard.js';
 import { assertComplexity, rejectJsonDocuments, validationRules } from './validation-rules.js';
 
 /** The request context every resolver sees. */
-export interface GraphQLContext {
+export interface GraphQLContext extends AuthState {
   req: FastifyRequest;
   reply: FastifyReply;
   loaders: RequestLoaders;
@@ -23,8 +27,9 @@ export interface GraphQLContext {
   imports: [
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
-      inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => {
+      imports: [AuthModule],
+      inject: [APP_CONFIG, TokenVerifier],
+      useFactory: (config: AppConfig, tokens: TokenVerifier) => {
         const limits = {
           maxDepth: config.graphqlMaxDepth,
           maxComplexity: config.graphqlMaxComplexity,
@@ -49,7 +54,12 @@ export interface GraphQLContext {
               assertComplexity(schema, document, variables, limits.maxComplexity);
             },
           },
-          context: (req: FastifyRequest, reply: FastifyReply): GraphQLContext => ({ req, reply, loaders: new RequestLoaders() }),
+          context: async (req: FastifyRequest, reply: FastifyReply): Promise<GraphQLContext> => ({
+            req,
+            reply,
+            loaders: new RequestLoaders(),
+            ...(await authenticate(req.headers.authorization, tokens)),
+          }),
           errorFormatter: (execution: { errors: readonly GraphQLError[] }, ctx: { reply?: FastifyReply; app?: { log: FastifyRequest['log'] } }) =>
             formatExecutionErrors(execution as never, ctx.reply?.log ?? (ctx.app?.log as FastifyRequest['log'])),
         } as MercuriusDriverConfig;

@@ -3,12 +3,13 @@ import { CatalogModule } from '../catalog/catalog.module.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
 import { FormsModule } from '../forms/forms.module.js';
 import { DraftsService } from './drafts.service.js';
+import { ReceiptAutomation } from './receipt-automation.js';
 import { SubmissionsResolver } from './submissions.resolver.js';
 import { SubmissionsService } from './submissions.service.js';
 
 @Module({
   imports: [FormsModule, CatalogModule],
-  providers: [SubmissionsService, DraftsService, RateLimiterService, SubmissionsResolver],
+  providers: [SubmissionsService, DraftsService, RateLimiterService, ReceiptAutomation, SubmissionsResolver],
   exports: [SubmissionsService],
 })
 export class SubmissionsModule {}

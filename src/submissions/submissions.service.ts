@@ -17,6 +17,8 @@ import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
 import { formatReferenceNumber } from './reference-number.js';
+import { ReceiptAutomation } from './receipt-automation.js';
+import { addWorkingDays } from '../processing/workflow.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
@@ -32,6 +34,7 @@ export class SubmissionsService {
     private readonly drafts: DraftsService,
     private readonly catalog: CatalogQueryService,
     private readonly limiter: RateLimiterService,
+    private readonly automation: ReceiptAutomation,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -100,8 +103,10 @@ export class SubmissionsService {
         canonicalJson: canonical,
         sha256: sha256Hex(canonical),
         submittedAt,
+        dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
       });
       await em.flush();
+      await this.automation.onReceipt(em, submission, form);
       await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
       return submission;
     });

@@ -36,7 +36,7 @@ describe('submitting forms', () => {
   it('stores a valid submission with its canonical JSON and hash and returns a receipt', async () => {
     const res = await submit(VALID);
     const receipt = res.body.data!.submitForm;
-    expect(receipt).toMatchObject({ __typename: 'SubmissionReceipt', status: 'RECEIVED', formId: 'testantrag', formVersion: '1.0' });
+    expect(receipt).toMatchObject({ __typename: 'SubmissionReceipt', status: 'IN_REVIEW', formId: 'testantrag', formVersion: '1.0' });
     expect(receipt.referenceNumber).toMatch(/^CLP-\d{4}-\d{6}-\d$/);
     expect(isValidReferenceNumber(receipt.referenceNumber)).toBe(true);
     expect(receipt.accessCode).toMatch(/^[A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4}$/);

@@ -9,7 +9,18 @@ import type { Permission } from './permission.js';
 /** The authenticated caller, once authentication exists. */
 export interface Principal {
   subject: string;
+  name?: string;
+  /** The role of the token (EDITOR, CASEWORKER, SUPERVISOR, ADMIN). */
+  role?: string;
+  /** The organisation the role is bound to (the county, a municipality or a unit). */
+  organisationId?: string;
   permissions: ReadonlySet<Permission>;
+}
+
+/** What the request carries: a principal, or the reason its token was refused. */
+export interface AuthState {
+  principal?: Principal;
+  authError?: Error;
 }
 
 /**
@@ -32,16 +43,15 @@ export class AccessGuard implements CanActivate {
       throw new LotseError(ErrorCode.FORBIDDEN);
     }
     if (rule.kind === 'public') return true;
-    const principal = this.principalOf(context);
+    const { principal, authError } = this.authOf(context);
+    if (authError) throw authError;
     if (!principal) throw new LotseError(ErrorCode.UNAUTHENTICATED);
     if (!principal.permissions.has(rule.permission)) throw new LotseError(ErrorCode.FORBIDDEN);
     return true;
   }
 
-  private principalOf(context: ExecutionContext): Principal | undefined {
-    if (context.getType<string>() === 'graphql') {
-      return GqlExecutionContext.create(context).getContext<{ principal?: Principal }>().principal;
-    }
-    return context.switchToHttp().getRequest<{ principal?: Principal }>().principal;
+  private authOf(context: ExecutionContext): AuthState {
+    if (context.getType<string>() === 'graphql') return GqlExecutionContext.create(context).getContext<AuthState>();
+    return context.switchToHttp().getRequest<AuthState>();
   }
 }

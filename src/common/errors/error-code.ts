@@ -31,6 +31,7 @@ export enum ErrorCode {
   FORM_DATA_NOT_OBJECT = 'FORM_DATA_NOT_OBJECT',
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
   DRAFT_NOT_FOUND = 'DRAFT_NOT_FOUND',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -144,6 +145,11 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 404,
     de: 'Der Entwurf wurde nicht gefunden oder ist abgelaufen.',
     en: 'The draft was not found or has expired.',
+  },
+  INVALID_TRANSITION: {
+    status: 409,
+    de: 'Dieser Statuswechsel ist nicht erlaubt.',
+    en: 'This status change is not allowed.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

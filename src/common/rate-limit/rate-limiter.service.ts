@@ -11,6 +11,15 @@ import { LotseError } from '../errors/lotse.error.js';
 export class RateLimiterService {
   constructor(private readonly em: EntityManager) {}
 
+  /** Throws RATE_LIMITED when `key` already has `limit` hits in the current window (counts nothing). */
+  async check(key: string, limit: number, windowSeconds: number): Promise<void> {
+    const rows = await this.em.getConnection().execute<Array<{ count: number }>>(
+      `select "count" from "rate_limit_bucket" where "key" = ? and "window_start" = to_timestamp(floor(extract(epoch from now()) / ?) * ?)`,
+      [key, windowSeconds, windowSeconds],
+    );
+    if ((rows[0]?.count ?? 0) >= limit) throw new LotseError(ErrorCode.RATE_LIMITED, undefined, { retryAfterSeconds: windowSeconds });
+  }
+
   /** Counts one hit for `key`; throws RATE_LIMITED when more than `limit` fall into the current window. */
   async hit(key: string, limit: number, windowSeconds: number): Promise<void> {
     if (limit <= 0) return;

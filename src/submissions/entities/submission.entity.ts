@@ -60,4 +60,15 @@ export class SubmissionEntity extends BaseEntity {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   submittedAt!: Date;
+
+  /** When processing should be finished (from the service's processing time). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  dueAt?: Date;
+
+  @Property({ type: 'text', nullable: true })
+  assigneeId?: string;
+
+  /** What the applicant still has to provide (German texts). */
+  @Property({ type: 'json', nullable: true })
+  requestedDocuments?: string[];
 }

@@ -1,0 +1,154 @@
+import { SignJWT } from 'jose';
+import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
+import { Role } from '../../src/auth/roles.js';
+import { formatReferenceNumber } from '../../src/submissions/reference-number.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { CatalogCopy } from '../support/catalog-copy.js';
+import { withClient } from '../support/postgres.js';
+import { bearer } from '../support/tokens.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SUBMIT = `mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) { ... on SubmissionReceipt { referenceNumber accessCode organisationId status } } }`;
+const CASE = `query($id: ID!) { submission(id: $id) { id referenceNumber status version organisationId data dueAt overdue assigneeId requestedDocuments
+  timeline { kind actorType fromStatus toStatus publicNote internalNote items } } }`;
+const LIST = `query($f: CaseFilter) { submissions(filter: $f, first: 50) { totalCount edges { node { id referenceNumber status organisationId } } } }`;
+const TRANSITION = `mutation($id: ID!, $to: SubmissionStatus!, $v: Int!, $p: String, $n: String) {
+  transitionSubmission(id: $id, to: $to, expectedVersion: $v, publicNote: $p, internalNote: $n) { id status version } }`;
+const STATUS = `query($r: String!, $c: String!, $l: String) { submissionStatus(referenceNumber: $r, accessCode: $c, locale: $l) {
+  referenceNumber status statusLabel outstandingDocuments withdrawable expectedCompletion timeline { status statusLabel note } } }`;
+const VALID = { name: 'Anna', gemeinde: '03453004', personen: [{ vorname: 'Anna' }], zahlungsart: 'BAR', bestaetigt: true };
+
+describe('caseworkers, applicants and the workflow', () => {
+  let t: TestApp;
+  let copy: CatalogCopy;
+  let county: Record<string, string>;
+  let town: Record<string, string>;
+  let editor: Record<string, string>;
+  let cloppenburg: Json; // routed to the Stadt Cloppenburg (override)
+  let friesoythe: Json; // routed to the county's unit test-soziales
+  let key = 0;
+  const submit = async (data: Json) =>
+    (await t.gql<Json>(SUBMIT, { i: { formId: 'testantrag', version: '1.0', data }, k: `processing-${Date.now()}-${++key}` })).body.data!.submitForm;
+  const idOf = async (reference: string) =>
+    (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [reference]))).rows[0].id as string;
+
+  beforeAll(async () => {
+    copy = await CatalogCopy.of();
+    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000' } });
+    await t.app.get(CatalogSyncService).sync(copy.dir);
+    county = await bearer(t.config, Role.CASEWORKER, '03453');
+    town = await bearer(t.config, Role.CASEWORKER, '03453004');
+    editor = await bearer(t.config, Role.EDITOR, '03453');
+    cloppenburg = await submit(VALID);
+    friesoythe = await submit({ ...VALID, gemeinde: '03453007' });
+    cloppenburg.id = await idOf(cloppenburg.referenceNumber);
+    friesoythe.id = await idOf(friesoythe.referenceNumber);
+  });
+  afterAll(async () => {
+    await t.close();
+    await copy.destroy();
+  });
+
+  it('needs a valid token with the right permission', async () => {
+    expect((await t.gql(LIST)).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(LIST, undefined, { authorization: 'Bearer not.a.token' })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await t.gql(LIST, undefined, editor)).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    const expired = await bearer(t.config, Role.CASEWORKER, '03453', 'old', -600);
+    expect((await t.gql(LIST, undefined, expired)).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const forged = await new SignJWT({ role: 'ADMIN', org: '03453' })
+      .setProtectedHeader({ alg: 'HS256' }).setIssuer('urn:lotse:development').setAudience('lotse').setSubject('x').setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a-different-secret-of-enough-length-0000'));
+    expect((await t.gql(LIST, undefined, { authorization: `Bearer ${forged}` })).body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // public fields still answer with a bad token
+    expect((await t.gql('{ __typename apiInfo { name } }', undefined, { authorization: 'Bearer broken' })).body.data).toMatchObject({ apiInfo: { name: 'Lotse' } });
+  });
+
+  it('shows each caseworker only the cases of their own organisation, through every field', async () => {
+    const countyList = (await t.gql<Json>(LIST, undefined, county)).body.data!.submissions;
+    const townList = (await t.gql<Json>(LIST, undefined, town)).body.data!.submissions;
+    const countyRefs = countyList.edges.map((e: Json) => e.node.referenceNumber);
+    const townRefs = townList.edges.map((e: Json) => e.node.referenceNumber);
+    expect(countyRefs).toContain(friesoythe.referenceNumber);
+    expect(countyRefs).not.toContain(cloppenburg.referenceNumber);
+    expect(townRefs).toEqual([cloppenburg.referenceNumber]);
+    // guessing another organisation's id: NOT_FOUND, never the data
+    for (const [who, foreign] of [[county, cloppenburg], [town, friesoythe]] as const) {
+      const read = await t.gql(CASE, { id: foreign.id }, who);
+      expect(read.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      expect(JSON.stringify(read.body)).not.toContain('Anna');
+      const change = await t.gql(TRANSITION, { id: foreign.id, to: 'IN_PROGRESS', v: 2 }, who);
+      expect(change.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      const assign = await t.gql('mutation($id: ID!) { assignSubmission(id: $id, assigneeId: "x") { id } }', { id: foreign.id }, who);
+      expect(assign.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    }
+    expect((await t.gql(CASE, { id: '00000000-0000-0000-0000-000000000000' }, town)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('walks a submission through its lifecycle, with events and the applicant following along', async () => {
+    const start = (await t.gql<Json>(CASE, { id: cloppenburg.id }, town)).body.data!.submission;
+    expect(start).toMatchObject({ status: 'IN_REVIEW', version: 2, organisationId: '03453004' });
+    expect(start.timeline.map((e: Json) => e.kind)).toEqual(['RECEIVED', 'ACKNOWLEDGED', 'STATUS_CHANGED']);
+
+    const docs = await t.gql<Json>('mutation($id: ID!) { requestDocuments(id: $id, items: ["Mietvertrag"], publicNote: "Bitte Mietvertrag nachreichen.") { status version requestedDocuments } }', { id: cloppenburg.id }, town);
+    expect(docs.body.data!.requestDocuments).toEqual({ status: 'DOCUMENTS_REQUESTED', version: 3, requestedDocuments: ['Mietvertrag'] });
+    const applicant = (await t.gql<Json>(STATUS, { r: cloppenburg.referenceNumber, c: cloppenburg.accessCode })).body.data!.submissionStatus;
+    expect(applicant).toMatchObject({ status: 'DOCUMENTS_REQUESTED', statusLabel: 'Unterlagen angefordert', outstandingDocuments: ['Mietvertrag'], withdrawable: true });
+    expect(applicant.timeline.map((e: Json) => e.note)).toContain('Bitte Mietvertrag nachreichen.');
+
+    let version = 3;
+    for (const to of ['IN_REVIEW', 'IN_PROGRESS', 'APPROVED', 'CLOSED']) {
+      const res = await t.gql<Json>(TRANSITION, { id: cloppenburg.id, to, v: version, p: `Status ${to}`, n: 'intern' }, town);
+      expect(res.body.errors).toBeUndefined();
+      version = res.body.data!.transitionSubmission.version;
+    }
+    const end = (await t.gql<Json>(CASE, { id: cloppenburg.id }, town)).body.data!.submission;
+    expect(end.status).toBe('CLOSED');
+    expect(end.timeline.filter((e: Json) => e.kind === 'STATUS_CHANGED').map((e: Json) => e.toStatus)).toEqual(['IN_REVIEW', 'IN_REVIEW', 'IN_PROGRESS', 'APPROVED', 'CLOSED']);
+    const publicView = (await t.gql<Json>(STATUS, { r: cloppenburg.referenceNumber, c: cloppenburg.accessCode, l: 'en' })).body.data!.submissionStatus;
+    expect(publicView).toMatchObject({ status: 'CLOSED', statusLabel: 'Closed', withdrawable: false });
+    expect(JSON.stringify(publicView)).not.toContain('intern');
+    const back = await t.gql(TRANSITION, { id: cloppenburg.id, to: 'IN_REVIEW', v: version }, town);
+    expect(back.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('lets exactly one of two transitions with the same expected version win', async () => {
+    const fresh = await submit({ ...VALID, name: 'Parallel' });
+    const id = await idOf(fresh.referenceNumber);
+    const [a, b] = await Promise.all([
+      t.gql<Json>(TRANSITION, { id, to: 'IN_PROGRESS', v: 2 }, town),
+      t.gql<Json>(TRANSITION, { id, to: 'REJECTED', v: 2 }, town),
+    ]);
+    const codes = [a, b].map((r) => r.body.errors?.[0].extensions?.code ?? 'OK').sort();
+    expect(codes).toEqual(['CONFLICT', 'OK']);
+    const final = (await t.gql<Json>(CASE, { id }, town)).body.data!.submission;
+    expect(final.version).toBe(3);
+    expect(final.timeline.filter((e: Json) => e.actorType === 'STAFF')).toHaveLength(1);
+  });
+
+  it('lets the applicant withdraw before a decision, not after', async () => {
+    const fresh = await submit({ ...VALID, name: 'Rückzug' });
+    const withdraw = 'mutation($r: String!, $c: String!) { withdrawSubmission(referenceNumber: $r, accessCode: $c, reason: "Umgezogen") { status withdrawable } }';
+    const res = await t.gql<Json>(withdraw, { r: fresh.referenceNumber, c: fresh.accessCode });
+    expect(res.body.data!.withdrawSubmission).toEqual({ status: 'WITHDRAWN', withdrawable: false });
+    const again = await t.gql(withdraw, { r: fresh.referenceNumber, c: fresh.accessCode });
+    expect(again.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    const staff = await t.gql(TRANSITION, { id: await idOf(friesoythe.referenceNumber), to: 'WITHDRAWN', v: 2 }, county);
+    expect(staff.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+  });
+
+  it('cannot tell an unknown reference from a wrong code, and limits failed attempts', async () => {
+    const wrongCode = await t.gql(STATUS, { r: friesoythe.referenceNumber, c: 'AAAA-BBBB-CCCC' });
+    const unknown = await t.gql(STATUS, { r: formatReferenceNumber('CLP', 2026, 999999), c: friesoythe.accessCode });
+    const shape = (r: Json) => ({ code: r.body.errors?.[0].extensions?.code, message: r.body.errors?.[0].message, data: r.body.data });
+    expect(shape(wrongCode)).toEqual(shape(unknown));
+    expect(shape(wrongCode).code).toBe('NOT_FOUND');
+    const typo = await t.gql(STATUS, { r: friesoythe.referenceNumber.replace(/.$/, (d: string) => String((Number(d) + 1) % 10)), c: friesoythe.accessCode });
+    expect(typo.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    for (let i = 0; i < 12; i++) await t.gql(STATUS, { r: friesoythe.referenceNumber, c: 'WRNG-CODE-XXXX' });
+    const limited = await t.gql(STATUS, { r: friesoythe.referenceNumber, c: friesoythe.accessCode });
+    expect(limited.body.errors?.[0].extensions?.code).toBe('RATE_LIMITED');
+    const other = await submit({ ...VALID, name: 'Andere' });
+    expect((await t.gql<Json>(STATUS, { r: other.referenceNumber, c: other.accessCode })).body.data!.submissionStatus.status).toBe('IN_REVIEW');
+  });
+});
