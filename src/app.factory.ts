@@ -6,6 +6,8 @@ import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
+import { authenticate } from './auth/authenticate.js';
+import { TokenVerifier } from './auth/token-verifier.service.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
 import { NestPinoLogger } from './common/logging/logger.js';
@@ -68,6 +70,12 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
     exposedHeaders: ['x-request-id'],
     maxAge: 600,
+  });
+
+  // Bearer tokens on REST routes (GraphQL reads them in its context).
+  const tokens = app.get(TokenVerifier);
+  fastify.addHook('preHandler', async (request) => {
+    if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, tokens));
   });
 
   // One MikroORM identity map per request, open for everything the handler does.

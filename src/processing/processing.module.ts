@@ -4,9 +4,13 @@ import { ApplicantStatusResolver } from './applicant-status.resolver.js';
 import { ApplicantStatusService } from './applicant-status.service.js';
 import { CasesResolver } from './cases.resolver.js';
 import { CasesService } from './cases.service.js';
+import { StatisticsController } from './statistics.controller.js';
+import { StatisticsResolver } from './statistics.resolver.js';
+import { StatisticsService } from './statistics.service.js';
 
 @Module({
-  providers: [CasesService, CasesResolver, ApplicantStatusService, ApplicantStatusResolver, RateLimiterService],
+  controllers: [StatisticsController],
+  providers: [CasesService, CasesResolver, ApplicantStatusService, ApplicantStatusResolver, RateLimiterService, StatisticsService, StatisticsResolver],
   exports: [CasesService],
 })
 export class ProcessingModule {}

@@ -151,4 +151,52 @@ describe('caseworkers, applicants and the workflow', () => {
     const other = await submit({ ...VALID, name: 'Andere' });
     expect((await t.gql<Json>(STATUS, { r: other.referenceNumber, c: other.accessCode })).body.data!.submissionStatus.status).toBe('IN_REVIEW');
   });
+
+  it('marks cases past their deadline as overdue and filters them', async () => {
+    const late = await submit({ ...VALID, name: 'Spät' });
+    const id = await idOf(late.referenceNumber);
+    await withClient(t.databaseUrl, (c) => c.query("update submission set due_at = now() - interval '1 day' where id = $1", [id]));
+    const overdue = (await t.gql<Json>(LIST, { f: { overdue: true } }, town)).body.data!.submissions;
+    expect(overdue.edges.map((e: Json) => e.node.id)).toEqual([id]);
+    expect((await t.gql<Json>(CASE, { id }, town)).body.data!.submission.overdue).toBe(true);
+    const byStatus = (await t.gql<Json>(LIST, { f: { status: 'CLOSED' } }, town)).body.data!.submissions;
+    expect(byStatus.edges.map((e: Json) => e.node.referenceNumber)).toEqual([cloppenburg.referenceNumber]);
+  });
+
+  it('gives supervisors Kennzahlen per service, as GraphQL and as CSV, for their organisation only', async () => {
+    const supervisor = await bearer(t.config, Role.SUPERVISOR, '03453004');
+    const today = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Berlin' }).format(new Date());
+    const q = `query($o: ID!, $f: Date!, $t: Date!) { statistics(organisationId: $o, from: $f, to: $t) {
+      total { received decided approved rejected medianProcessingDays p90ProcessingDays open overdue }
+      services { serviceId received decided approved } } }`;
+    const first = await t.gql<Json>(q, { o: '03453004', f: today, t: today }, supervisor);
+    expect(first.body.errors).toBeUndefined();
+    const stats = first.body.data!.statistics;
+    const [{ n: received }] = (await withClient(t.databaseUrl, (c) => c.query("select count(*)::int as n from submission where organisation_id = '03453004'"))).rows;
+    expect(stats.total.received).toBe(received);
+    expect(stats.total.approved).toBeGreaterThanOrEqual(1);
+    expect(stats.total.decided).toBe(stats.total.approved + stats.total.rejected);
+    expect(stats.total.medianProcessingDays).toBeGreaterThanOrEqual(0);
+    expect(stats.total.medianProcessingDays).toBeLessThan(1);
+    expect(stats.total.overdue).toBe(1);
+    expect(stats.services).toEqual([expect.objectContaining({ serviceId: 'wohngeld', received })]);
+    expect((await t.gql(q, { o: '03453004', f: today, t: today }, town)).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await t.gql(q, { o: '03453', f: today, t: today }, supervisor)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await t.gql(q, { o: '03453004', f: '2026-02-30', t: today }, supervisor)).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+
+    const url = `${t.baseUrl}/statistics.csv?organisationId=03453004&from=${today}&to=${today}`;
+    const csv = await fetch(url, { headers: supervisor });
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const bytes = Buffer.from(await csv.arrayBuffer());
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]); // BOM, for spreadsheet programs
+    const text = bytes.toString('utf8');
+    expect(text.startsWith('\uFEFFLeistung;Eingegangen;Entschieden;')).toBe(true);
+    expect(text).toMatch(new RegExp(`\\r\\nwohngeld;${received};`));
+    expect(text).toMatch(/\r\nGesamt;/);
+    expect((await fetch(url)).status).toBe(401);
+    expect((await fetch(url, { headers: town })).status).toBe(403);
+    expect((await fetch(url.replace('03453004', '03453'), { headers: supervisor })).status).toBe(404);
+  });
 });
+
