@@ -20,6 +20,7 @@ export async function generateSdl(): Promise<string> {
     GRAPHQL_INTROSPECTION: 'true',
     DATABASE_URL: databaseUrl,
     CATALOG_SYNC_ON_START: 'false',
+    QUEUE_ENABLED: 'false',
   });
   const app = await createApp({ config, databaseUrl, logger: createRootLogger(config) });
   try {

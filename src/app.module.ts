@@ -5,6 +5,7 @@ import { CatalogModule } from './catalog/catalog.module.js';
 import { FormsModule } from './forms/forms.module.js';
 import { SubmissionsModule } from './submissions/submissions.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
+import { DeliveryModule } from './delivery/delivery.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         FormsModule,
         SubmissionsModule,
         ProcessingModule,
+        DeliveryModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

@@ -13,6 +13,7 @@ import { FormDraftEntity } from '../submissions/entities/form-draft.entity.js';
 import { IdempotencyKeyEntity } from '../submissions/entities/idempotency-key.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
+import { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
@@ -33,4 +34,5 @@ export const ENTITIES = [
   FormDraftEntity,
   RateLimitBucketEntity,
   SubmissionEventEntity,
+  WebhookSubscriptionEntity,
 ];

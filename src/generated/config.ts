@@ -138,4 +138,32 @@ export interface AppConfig {
    * DEV_TOKEN_SECRET: key of `npm run token` (development and tests only; ignored in production).
    */
   devTokenSecret?: string;
+  /**
+   * WORKER_ENABLED: run the delivery worker (webhooks) in this process.
+   */
+  workerEnabled: boolean;
+  /**
+   * WEBHOOK_MAX_ATTEMPTS: attempts before a delivery is parked as dead.
+   */
+  webhookMaxAttempts: number;
+  /**
+   * WEBHOOK_RETRY_DELAY_SECONDS: first retry delay; doubles with each attempt.
+   */
+  webhookRetryDelaySeconds: number;
+  /**
+   * WEBHOOK_TIMEOUT_MS: how long one delivery may take.
+   */
+  webhookTimeoutMs: number;
+  /**
+   * QUEUE_EXPIRE_SECONDS: a delivery whose worker died is retried after this long.
+   */
+  queueExpireSeconds: number;
+  /**
+   * QUEUE_SUPERVISE_SECONDS: how often expired deliveries are looked for.
+   */
+  queueSuperviseSeconds: number;
+  /**
+   * QUEUE_ENABLED: connect the job queue (off only for tooling such as codegen; events are then refused).
+   */
+  queueEnabled: boolean;
 }

@@ -10,6 +10,7 @@ import { SubmissionStatus } from '../submissions/models/submission.model.js';
 import { SubmissionEventEntity } from './entities/submission-event.entity.js';
 import type { ApplicantStatus } from './models/applicant-status.model.js';
 import { STATUS_LABELS, WITHDRAWABLE } from './workflow.js';
+import { EventPublisher } from '../delivery/event-publisher.service.js';
 
 const FAILURES_PER_HOUR = 10;
 const HOUR = 3600;
@@ -22,6 +23,7 @@ export class ApplicantStatusService {
   constructor(
     private readonly em: EntityManager,
     private readonly limiter: RateLimiterService,
+    private readonly events: EventPublisher,
   ) {}
 
   async status(referenceNumber: string, accessCode: string, locale: string): Promise<ApplicantStatus> {
@@ -48,6 +50,7 @@ export class ApplicantStatusService {
         publicNoteDe: reason ? `Vom Antragsteller zurückgezogen: ${reason}` : 'Vom Antragsteller zurückgezogen.',
       });
       await em.flush();
+      await this.events.submissionEvent(em, 'submission.status_changed', { ...submission, status: SubmissionStatus.WITHDRAWN, version: submission.version + 1 } as SubmissionEntity, { from, to: SubmissionStatus.WITHDRAWN });
     });
     return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
   }

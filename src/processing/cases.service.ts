@@ -11,6 +11,7 @@ import type { CaseFilter } from './dto/case-filter.input.js';
 import { SubmissionEventEntity } from './entities/submission-event.entity.js';
 import type { Case, CaseConnection, SubmissionEvent } from './models/case.model.js';
 import { canTransition, FINAL } from './workflow.js';
+import { EventPublisher } from '../delivery/event-publisher.service.js';
 
 const NOTE_MAX = 4000;
 const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen.');
@@ -21,7 +22,10 @@ const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang g
  */
 @Injectable()
 export class CasesService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly publisher: EventPublisher,
+  ) {}
 
   /** The organisation of the token and the units below it. */
   async visibleOrganisations(principal: Principal): Promise<string[]> {
@@ -92,6 +96,7 @@ export class CasesService {
         items,
       });
       await em.flush();
+      await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: expectedVersion + 1 } as SubmissionEntity, { from, to, publicNote });
     });
     return this.get(principal, id);
   }

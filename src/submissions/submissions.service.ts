@@ -18,6 +18,7 @@ import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
 import { formatReferenceNumber } from './reference-number.js';
 import { ReceiptAutomation } from './receipt-automation.js';
+import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { addWorkingDays } from '../processing/workflow.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
@@ -35,6 +36,7 @@ export class SubmissionsService {
     private readonly catalog: CatalogQueryService,
     private readonly limiter: RateLimiterService,
     private readonly automation: ReceiptAutomation,
+    private readonly events: EventPublisher,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -107,6 +109,7 @@ export class SubmissionsService {
       });
       await em.flush();
       await this.automation.onReceipt(em, submission, form);
+      await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString() });
       await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
       return submission;
     });

@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { migrateUp } from '../../dist/src/database/migrations.js';
+import { createBoss } from '../../dist/src/delivery/queue.service.js';
 import { replaceDatabase, startThrowawayCluster, withClient } from '../../dist/test/support/postgres.js';
 
 const TEST_DB_SETTINGS = { dbPoolMax: 4, dbConnectTimeoutMs: 2000, dbStatementTimeoutMs: 15000 };
@@ -22,6 +23,10 @@ export default async function globalSetup() {
   const template = `lotse_test_${runId}`;
   await withClient(adminUrl, (c) => c.query(`create database ${pg.escapeIdentifier(template)}`));
   await migrateUp(replaceDatabase(adminUrl, template), TEST_DB_SETTINGS);
+  // the job queue's own tables, installed once into the template (each test database is a copy)
+  const boss = createBoss(replaceDatabase(adminUrl, template), { queueSuperviseSeconds: 60 });
+  await boss.start();
+  await boss.stop({ graceful: false, close: true });
   process.env.LOTSE_TEST_ADMIN_URL = adminUrl;
   process.env.LOTSE_TEST_TEMPLATE_DB = template;
   // nothing in the suite may fall back to the outer DATABASE_URL by accident

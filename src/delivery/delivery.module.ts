@@ -1,0 +1,8 @@
+import { Global, Module } from '@nestjs/common';
+import { EventPublisher } from './event-publisher.service.js';
+import { QueueService } from './queue.service.js';
+import { WebhooksResolver } from './webhooks.resolver.js';
+
+@Global()
+@Module({ providers: [QueueService, EventPublisher, WebhooksResolver], exports: [EventPublisher, QueueService] })
+export class DeliveryModule {}
