@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createRemoteJWKSet, importSPKI, jwtVerify, type JWTPayload, type JWTVerifyGetKey, type CryptoKey } from 'jose';
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { createRemoteJWKSet, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { LotseError } from '../common/errors/lotse.error.js';
 import type { Principal } from '../common/auth/access.guard.js';
@@ -18,12 +19,18 @@ const ORGANISATION = /^(\d{5}|\d{8}|[a-z0-9][a-z0-9-]{0,79})$/;
 @Injectable()
 export class TokenVerifier {
   private readonly remoteKeys?: JWTVerifyGetKey;
-  private publicKey?: Promise<CryptoKey>;
+  private readonly publicKey?: { key: KeyObject; algorithms: string[] };
   private readonly devKey?: Uint8Array;
 
   constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {
     if (config.authJwksUrl) this.remoteKeys = createRemoteJWKSet(new URL(config.authJwksUrl), { timeoutDuration: 3000, cooldownDuration: 30_000 });
     if (config.nodeEnv !== 'production' && config.devTokenSecret) this.devKey = new TextEncoder().encode(config.devTokenSecret);
+    if (config.authPublicKey) {
+      const key = createPublicKey(config.authPublicKey);
+      const algorithms = { ec: ['ES256', 'ES384', 'ES512'], rsa: ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512'], ed25519: ['EdDSA'] }[key.asymmetricKeyType as string];
+      if (!algorithms) throw new Error(`AUTH_PUBLIC_KEY: unsupported key type ${key.asymmetricKeyType}`);
+      this.publicKey = { key, algorithms };
+    }
   }
 
   async verify(token: string): Promise<Principal> {
@@ -48,10 +55,7 @@ export class TokenVerifier {
     }
     const issuer = this.config.authIssuer;
     if (this.remoteKeys) return (await jwtVerify(token, this.remoteKeys, { ...options, issuer })).payload;
-    if (this.config.authPublicKey) {
-      this.publicKey ??= importSPKI(this.config.authPublicKey, this.config.authPublicKey.includes('EC') ? 'ES256' : 'RS256');
-      return (await jwtVerify(token, await this.publicKey, { ...options, issuer })).payload;
-    }
+    if (this.publicKey) return (await jwtVerify(token, this.publicKey.key, { ...options, issuer, algorithms: this.publicKey.algorithms })).payload;
     throw invalid();
   }
 

@@ -53,6 +53,8 @@ const VARIABLES: ReadonlyArray<{
   { key: 'referencePrefix', env: 'REFERENCE_PREFIX', kind: 'string', fallback: () => 'CLP' },
   { key: 'trustProxy', env: 'TRUST_PROXY', kind: 'boolean', fallback: () => 'false' },
   { key: 'queueEnabled', env: 'QUEUE_ENABLED', kind: 'boolean', fallback: () => 'true' },
+  { key: 'smtpUrl', env: 'SMTP_URL', kind: 'string' },
+  { key: 'mailFrom', env: 'MAIL_FROM', kind: 'string', fallback: () => 'Bürgerportal Landkreis Cloppenburg <noreply@localhost>' },
   { key: 'workerEnabled', env: 'WORKER_ENABLED', kind: 'boolean', fallback: () => 'true' },
   { key: 'webhookMaxAttempts', env: 'WEBHOOK_MAX_ATTEMPTS', kind: 'integer', fallback: () => '8' },
   { key: 'webhookRetryDelaySeconds', env: 'WEBHOOK_RETRY_DELAY_SECONDS', kind: 'integer', fallback: () => '10' },

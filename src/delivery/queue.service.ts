@@ -7,10 +7,13 @@ import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
 import { signWebhook } from './signature.js';
+import { createTransport } from 'nodemailer';
+import type { MailJob } from './mail.js';
 
 export const WEBHOOK_QUEUE = 'lotse-webhook';
 export const WEBHOOK_DEAD_QUEUE = 'lotse-webhook-dead';
 export const QUEUE_SCHEMA = 'pgboss';
+export const MAIL_QUEUE = 'lotse-mail';
 
 export interface WebhookJob {
   subscriptionId: string;
@@ -48,6 +51,10 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     await this.boss?.stop({ graceful: true, timeout: 5000, close: true });
   }
 
+  get mailEnabled(): boolean {
+    return !!this.config.smtpUrl;
+  }
+
   /** Enqueues a job in the transaction `em` runs in (call inside `em.transactional`). */
   async enqueueInTransaction(em: EntityManager, name: string, data: object): Promise<void> {
     const trx = em.getTransactionContext<Transaction<unknown>>();
@@ -60,12 +67,19 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.working) return;
     this.working = true;
     await this.boss!.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.deliver(job));
+    if (this.config.smtpUrl) {
+      const transport = createTransport(this.config.smtpUrl);
+      await this.boss!.work<MailJob>(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
+        await transport.sendMail({ from: this.config.mailFrom, to: job.data.to, subject: job.data.subject, text: job.data.text, messageId: `<${job.data.eventId}@lotse>` });
+      });
+    }
   }
 
   /** Stops taking jobs; with `abandon`, jobs in flight are left to expire and be retried (as after a crash). */
   async stopWorker(abandon = false): Promise<void> {
     this.working = false;
     await this.boss!.offWork(WEBHOOK_QUEUE, { wait: !abandon });
+    if (this.config.smtpUrl) await this.boss!.offWork(MAIL_QUEUE, { wait: !abandon });
   }
 
   private async deliver(job: Job<WebhookJob>): Promise<void> {
@@ -107,4 +121,7 @@ export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhoo
   };
   if (await boss.getQueue(WEBHOOK_QUEUE)) await boss.updateQueue(WEBHOOK_QUEUE, options as never);
   else await boss.createQueue(WEBHOOK_QUEUE, options as never);
+  if (!(await boss.getQueue(MAIL_QUEUE))) {
+    await boss.createQueue(MAIL_QUEUE, { retryLimit: 5, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
+  }
 }

@@ -81,6 +81,10 @@ export function checkForms(catalog: Catalog, report: Report, today = berlinDate(
       if (!index.has(pointer)) report(path, `/completeness/attachments/${i}`, `Das Feld „${pointer}“ gibt es im Formular nicht.`);
     });
 
+    if (data.notify && index.get(data.notify.emailField)?.node.format !== 'email') {
+      report(path, '/notify/emailField', `„${data.notify.emailField}“ ist kein E-Mail-Feld (format: email) des Formulars.`);
+    }
+
     let published: FormSchemaNode;
     try {
       published = publishSchema(schema, codeLists);

@@ -166,4 +166,12 @@ export interface AppConfig {
    * QUEUE_ENABLED: connect the job queue (off only for tooling such as codegen; events are then refused).
    */
   queueEnabled: boolean;
+  /**
+   * SMTP_URL: mail server for applicant notifications, e.g. smtp://user:pass@mail.example:587 (unset: no e-mails).
+   */
+  smtpUrl?: string;
+  /**
+   * MAIL_FROM: sender of applicant notifications.
+   */
+  mailFrom?: string;
 }

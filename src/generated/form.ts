@@ -145,6 +145,12 @@ export interface FormVersionFile {
      */
     attachments: [string, ...string[]];
   };
+  /**
+   * Where the applicant's e-mail address is in the data; when given, the applicant is told about receipt and status changes.
+   */
+  notify?: {
+    emailField: string;
+  };
 }
 /**
  * A text in German (required) and further languages, keyed by ISO 639-1 code. Markdown allowed in long texts.

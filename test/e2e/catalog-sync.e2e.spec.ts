@@ -35,7 +35,7 @@ describe('catalog sync into PostgreSQL', () => {
 
   it('loads every file on the first run and skips unchanged files on the next', async () => {
     const first = await sync();
-    expect(first).toMatchObject({ outcome: 'APPLIED', filesChanged: 19, filesRemoved: 0, newServiceVersions: 4 });
+    expect(first).toMatchObject({ outcome: 'APPLIED', filesChanged: 22, filesRemoved: 0, newServiceVersions: 4 });
     const second = await sync();
     expect(second).toMatchObject({ outcome: 'UNCHANGED', filesChanged: 0, filesRemoved: 0, newServiceVersions: 0 });
     const res = await service('wohngeld');

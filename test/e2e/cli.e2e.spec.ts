@@ -36,7 +36,7 @@ describe('command-line tools', () => {
     try {
       const ok = run('catalog/cli/catalog-sync.js', [copy.dir], url);
       expect(ok.status).toBe(0);
-      expect(ok.stdout).toContain('Katalog übernommen: 19 geänderte, 0 entfernte Dateien, 4 neue Leistungsversionen (4 Leistungen).');
+      expect(ok.stdout).toContain('Katalog übernommen: 22 geänderte, 0 entfernte Dateien, 4 neue Leistungsversionen (4 Leistungen).');
       await copy.edit('services/soziales/wohngeld.json', (d) => (d.areaId = 'bauen'));
       const broken = run('catalog/cli/catalog-sync.js', [copy.dir], url);
       expect(broken.status).toBe(1);

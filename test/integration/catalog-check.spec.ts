@@ -97,7 +97,7 @@ describe('catalog:check', () => {
       });
       expect(run.status).toBe(1);
       expect(run.stdout).toMatch(/wohngeld\.json:\/areaId: Den Aufgabenbereich „bauen“ gibt es nicht\./);
-      expect(run.stdout).toMatch(/Katalog geprüft: 19 Dateien, 4 Leistungen .*, [1-9]\d* Fehler\./);
+      expect(run.stdout).toMatch(/Katalog geprüft: 22 Dateien, 4 Leistungen .*, [1-9]\d* Fehler\./);
     } finally {
       await copy.destroy();
     }
