@@ -108,6 +108,29 @@ describe('webhook delivery', () => {
     expect(verifyWebhook('falsch', received.body, received.signature)).toBe(false);
   });
 
+  it('enqueues in the transaction of the change: when that rolls back, no event exists', async () => {
+    await withClient(t.databaseUrl, async (c) => {
+      await c.query(`create or replace function fail_late() returns trigger language plpgsql as $$
+        begin if new.key like 'rollback-%' and new.submission_id is not null then raise exception 'late failure'; end if; return new; end $$`);
+      await c.query('create trigger fail_late before update on submission_idempotency_key for each row execute function fail_late()');
+    });
+    try {
+      const res = await t.gql<Json>(SUBMIT, { i: { formId: 'testantrag', version: '1.0', data: { ...VALID, name: 'Rollback' } }, k: `rollback-${Date.now()}` });
+      expect(res.body.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+      const counts = await withClient(t.databaseUrl, (c) =>
+        c.query(`select (select count(*)::int from submission where data->>'name' = 'Rollback') as submissions,
+                        (select count(*)::int from pgboss.job where data->'event'->'data'->'data'->>'name' = 'Rollback') as jobs`),
+      );
+      expect(counts.rows[0]).toEqual({ submissions: 0, jobs: 0 });
+    } finally {
+      await withClient(t.databaseUrl, (c) => c.query('drop trigger fail_late on submission_idempotency_key'));
+    }
+    // the same request without the failure is delivered, with its data
+    const reference = await submit({ ...VALID, name: 'Rollback' });
+    const [delivered] = await until('the delivery', () => (ofReference(reference).length ? ofReference(reference) : undefined));
+    expect(delivered.event.data.data.name).toBe('Rollback');
+  });
+
   it('retries with back-off until the receiver accepts, keeping the event id', async () => {
     behave = (_d, attempt) => ({ status: attempt < 3 ? 500 : 200 });
     const reference = await submit({ ...VALID, name: 'Wiederholung' });
