@@ -81,6 +81,10 @@ describe('caseworkers, applicants and the workflow', () => {
       expect(change.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
       const assign = await t.gql('mutation($id: ID!) { assignSubmission(id: $id, assigneeId: "x") { id } }', { id: foreign.id }, who);
       expect(assign.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      const docs = await t.gql('mutation($id: ID!) { requestDocuments(id: $id, items: ["x"]) { id } }', { id: foreign.id }, who);
+      expect(docs.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+      const filtered = await t.gql<Json>(LIST, { f: { serviceId: 'wohngeld' } }, who);
+      expect(filtered.body.data!.submissions.edges.map((e: Json) => e.node.id)).not.toContain(foreign.id);
     }
     expect((await t.gql(CASE, { id: '00000000-0000-0000-0000-000000000000' }, town)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   });
