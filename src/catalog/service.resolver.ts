@@ -19,7 +19,7 @@ export class ServiceResolver {
 
   @ResolveField(() => ServiceArea)
   async area(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServiceArea> {
-    const area = await this.catalog.areaLoader(ctx.loaders, service.locale === 'de' ? 'de' : service.locale).load(service.areaId);
+    const area = await this.catalog.areaLoader(ctx.loaders, service.requestedLocale).load(service.areaId);
     if (!area) throw new Error(`area ${service.areaId} of service ${service.id} is missing`);
     return area;
   }

@@ -166,8 +166,9 @@ describe('catalog API', () => {
       expect(s.fallbackFields).toEqual(expect.arrayContaining(['description', 'prerequisites']));
       const german = await t.gql<Json>('{ service(id: "fahrzeug-zulassen") { locale fallbackFields } }');
       expect(german.body.data!.service).toEqual({ locale: 'de', fallbackFields: [] });
-      const english = await t.gql<Json>('{ service(id: "fuehrerschein-umtauschen", locale: "en") { locale title } }');
+      const english = await t.gql<Json>('{ service(id: "fuehrerschein-umtauschen", locale: "en") { locale title area { name } } }');
       expect(english.body.data!.service.locale).toBe('en');
+      expect(english.body.data!.service.area.name).toBe('Vehicle registration and driving licences');
     });
 
     it.each([
