@@ -6,6 +6,7 @@ import { FormsModule } from './forms/forms.module.js';
 import { SubmissionsModule } from './submissions/submissions.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
+import { XoevModule } from './xoev/xoev.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         SubmissionsModule,
         ProcessingModule,
         DeliveryModule,
+        XoevModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

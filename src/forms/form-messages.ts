@@ -77,6 +77,10 @@ export function messageFor(error: ErrorObject, label: string, locale: MessageLoc
       return de ? `${f} enthält doppelte Einträge.` : `${f} contains duplicate entries.`;
     case 'additionalProperties':
       return de ? `Das Feld „${p.additionalProperty}“ ist in diesem Formular nicht vorgesehen.` : `The field "${p.additionalProperty}" is not part of this form.`;
+    case 'x-xml-characters':
+      return de
+        ? `${f} enthält Steuerzeichen oder ungültige Zeichen, die nicht übermittelt werden können; bitte entfernen Sie sie.`
+        : `${f} contains control or invalid characters that cannot be transmitted; please remove them.`;
     case 'x-format':
       return de ? `${f} ist keine gültige IBAN (Prüfziffer oder Länge stimmt nicht).` : `${f} is not a valid IBAN (check digits or length).`;
     case 'oneOf':

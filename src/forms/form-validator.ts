@@ -84,10 +84,11 @@ export class CompiledForm {
 
   /** Validates `data`; with `fieldPrefixes`, keeps only errors inside those fields (one step of the form). */
   check(data: unknown, locale: MessageLocale, fieldPrefixes?: readonly string[]): ValidationOutcome {
-    if (this.validate(data)) return { valid: true, errors: [], truncated: false };
+    const illegal = illegalCharacters(data);
+    if (this.validate(data) && illegal.length === 0) return { valid: true, errors: [], truncated: false };
     const seen = new Set<string>();
     const errors: FieldError[] = [];
-    for (const error of this.validate.errors ?? []) {
+    for (const error of [...(this.validate.errors ?? []), ...illegal]) {
       if (SUMMARY.has(error.keyword)) continue;
       const field = fieldOf(error);
       if (fieldPrefixes && !fieldPrefixes.some((prefix) => field === prefix || field.startsWith(`${prefix}/`))) continue;
@@ -109,6 +110,19 @@ export class CompiledForm {
     const truncated = errors.length > MAX_ERRORS;
     return { valid: errors.length === 0, errors: errors.slice(0, MAX_ERRORS), truncated };
   }
+}
+
+/** Characters XML 1.0 cannot carry: control characters, U+FFFE/U+FFFF and lone surrogates. */
+const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
+
+/** Text that could not be exported as XML is refused here, so every accepted submission exports. */
+function illegalCharacters(data: unknown, path = ''): ErrorObject[] {
+  if (typeof data === 'string') {
+    return XML_ILLEGAL.test(data) ? [{ instancePath: path, schemaPath: '#/x-xml-characters', keyword: 'x-xml-characters', params: {} }] : [];
+  }
+  if (Array.isArray(data)) return data.flatMap((v, i) => illegalCharacters(v, `${path}/${i}`));
+  if (data && typeof data === 'object') return Object.entries(data).flatMap(([k, v]) => illegalCharacters(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  return [];
 }
 
 /** An rjsf `extraErrors` tree: `{ field: { __errors: [message] } }`, arrays by index. */

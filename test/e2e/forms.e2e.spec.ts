@@ -151,12 +151,34 @@ describe('forms: rendering and validation', () => {
     expect(res.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
+  it('refuses characters that XML 1.0 cannot carry, so that an accepted submission always exports', async () => {
+    const result = await validate({ ...VALID, name: 'Anna\u0007', personen: [{ vorname: 'B\uD800' }] });
+    expect(fields(result)).toEqual(['/name', '/personen/0/vorname']);
+    expect(result.errors.find((e: Json) => e.field === '/name').message).toBe('„Name“ enthält Steuerzeichen oder ungültige Zeichen, die nicht übermittelt werden können; bitte entfernen Sie sie.');
+    expect((await validate({ ...VALID, name: 'Zoë Łódź 😀 <&> "]]>"' })).valid).toBe(true);
+  });
+
   it('caps the error list at 100', async () => {
     const flood = Object.fromEntries(Array.from({ length: 150 }, (_, i) => [`feld${i}`, i]));
     const result = await validate({ ...VALID, ...flood });
     expect(result.errors).toHaveLength(100);
     expect(result.truncated).toBe(true);
     expect(result.errors[0].message).toMatch(/ist in diesem Formular nicht vorgesehen/);
+  });
+
+  it('serves the XSD of a form version over GraphQL and HTTP, the same bytes each time', async () => {
+    const res = await t.gql<{ formXsd: string }>('{ formXsd(formId: "testantrag", version: "1.0") }');
+    const xsd = res.body.data!.formXsd;
+    expect(xsd).toContain('targetNamespace="urn:lotse:form:testantrag:1.0"');
+    expect(xsd).toContain('<xs:enumeration value="03453004"/>');
+    expect(xsd).not.toContain('xs:float');
+    const http = await fetch(`${t.baseUrl}/forms/testantrag/1.0/schema.xsd`);
+    expect(http.status).toBe(200);
+    expect(http.headers.get('content-type')).toContain('application/xml');
+    expect(await http.text()).toBe(xsd);
+    const missing = await fetch(`${t.baseUrl}/forms/testantrag/9.9/schema.xsd`);
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string } }).error.code).toBe('FORM_VERSION_NOT_FOUND');
   });
 
   it.each([

@@ -1,0 +1,45 @@
+import type { FormSchemaNode } from '../forms/form.types.js';
+import { codeListUri, formNamespace } from './form-xsd.js';
+
+const text = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
+const attr = (value: string) => text(value).replace(/"/g, '&quot;');
+
+function leaf(value: unknown): string {
+  if (typeof value === 'string') return text(value);
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (typeof value === 'number') return String(value);
+  return text(JSON.stringify(value));
+}
+
+function write(out: string[], name: string, node: FormSchemaNode, value: unknown): void {
+  if (value === undefined || value === null) return;
+  if (node.type === 'array' && node.items && Array.isArray(value)) {
+    for (const item of value) write(out, name, node.items, item);
+    return;
+  }
+  if (node['x-codelist']) {
+    const uri = codeListUri(node['x-codelist']);
+    const version = String(node['x-codelist-version'] ?? '');
+    out.push(`<f:${name} listURI="${attr(uri)}" listVersionID="${attr(version)}"><code>${leaf(value)}</code></f:${name}>`);
+    return;
+  }
+  if ((node.type === 'object' || node.properties) && typeof value === 'object') {
+    out.push(`<f:${name}>`);
+    for (const [key, child] of Object.entries(node.properties ?? {})) {
+      if (typeof child === 'object') write(out, key, child, (value as Record<string, unknown>)[key]);
+    }
+    out.push(`</f:${name}>`);
+    return;
+  }
+  out.push(`<f:${name}>${leaf(value)}</f:${name}>`);
+}
+
+/** The Fachdaten of a submission as XML in the form's namespace, elements in the order of the form's XSD. */
+export function fachdatenXml(formId: string, version: string, published: FormSchemaNode, data: Record<string, unknown>): string {
+  const out: string[] = [];
+  write(out, 'fachdaten', published, data);
+  // the form's elements are prefixed; XÖV's `code` stays unqualified (no default namespace)
+  out[0] = `<f:fachdaten xmlns:f="${formNamespace(formId, version)}">`;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${out.join('')}\n`;
+}

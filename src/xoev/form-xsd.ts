@@ -1,0 +1,130 @@
+import type { FormSchemaNode } from '../forms/form.types.js';
+import { toXsdPattern } from './xsd-pattern.js';
+
+/** Code lists of the catalog as XÖV code list URIs (our own namespace; no official URI is claimed). */
+export const codeListUri = (id: string) => `urn:lotse:codeliste:${id}`;
+
+export const formNamespace = (formId: string, version: string) => `urn:lotse:form:${formId}:${version}`;
+
+const esc = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+interface Ctx {
+  lines: string[];
+  indent: number;
+}
+
+const line = (ctx: Ctx, text: string) => ctx.lines.push(`${'  '.repeat(ctx.indent)}${text}`);
+
+function facetsForString(node: FormSchemaNode): string[] {
+  const facets: string[] = [];
+  if (typeof node.minLength === 'number') facets.push(`<xs:minLength value="${node.minLength}"/>`);
+  if (typeof node.maxLength === 'number') facets.push(`<xs:maxLength value="${node.maxLength}"/>`);
+  if (typeof node.pattern === 'string') {
+    const pattern = toXsdPattern(node.pattern);
+    if (pattern) facets.push(`<xs:pattern value="${esc(pattern)}"/>`);
+  }
+  return facets;
+}
+
+/** The XSD simple type of a leaf, as an inline restriction (or a built-in name). */
+function simpleType(node: FormSchemaNode): { base: string; facets: string[] } {
+  const type = Array.isArray(node.type) ? node.type.find((t) => t !== 'null') : node.type;
+  if (Array.isArray(node.enum)) return { base: 'xs:token', facets: node.enum.map((v) => `<xs:enumeration value="${esc(String(v))}"/>`) };
+  switch (type) {
+    case 'boolean':
+      return { base: 'xs:boolean', facets: node.const === true ? ['<xs:pattern value="true"/>'] : [] };
+    case 'integer': {
+      const facets: string[] = [];
+      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${node.minimum}"/>`);
+      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${node.maximum}"/>`);
+      return { base: 'xs:integer', facets };
+    }
+    case 'number': {
+      const facets: string[] = [];
+      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${node.minimum}"/>`);
+      if (typeof node.exclusiveMinimum === 'number') facets.push(`<xs:minExclusive value="${node.exclusiveMinimum}"/>`);
+      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${node.maximum}"/>`);
+      return { base: 'xs:decimal', facets };
+    }
+    default:
+      if (node.format === 'date') return { base: 'xs:date', facets: [] };
+      if (node.format === 'date-time') return { base: 'xs:dateTime', facets: [] };
+      if (node['x-widget'] === 'currency') return { base: 'xs:decimal', facets: ['<xs:fractionDigits value="2"/>'] };
+      return { base: 'xs:string', facets: facetsForString(node) };
+  }
+}
+
+function element(ctx: Ctx, name: string, node: FormSchemaNode, minOccurs: number, maxOccurs: string): void {
+  const occurs = `minOccurs="${minOccurs}" maxOccurs="${maxOccurs}"`;
+  if (node.type === 'array' && node.items) {
+    const min = typeof node.minItems === 'number' ? node.minItems : 0;
+    const max = typeof node.maxItems === 'number' ? String(node.maxItems) : 'unbounded';
+    element(ctx, name, node.items, minOccurs === 0 ? 0 : min, max);
+    return;
+  }
+  if (node['x-codelist']) {
+    const codes = (node.enum ?? []).map((v) => `<xs:enumeration value="${esc(String(v))}"/>`).join('');
+    line(ctx, `<xs:element name="${name}" ${occurs}>`);
+    line(ctx, '  <xs:complexType>');
+    line(ctx, `    <xs:sequence><xs:element name="code" form="unqualified"><xs:simpleType><xs:restriction base="xs:token">${codes}</xs:restriction></xs:simpleType></xs:element></xs:sequence>`);
+    line(ctx, `    <xs:attribute name="listURI" type="xs:anyURI" use="required" fixed="${esc(codeListUri(node['x-codelist']))}"/>`);
+    line(ctx, `    <xs:attribute name="listVersionID" type="xs:normalizedString" use="required" fixed="${esc(String(node['x-codelist-version'] ?? ''))}"/>`);
+    line(ctx, '  </xs:complexType>');
+    line(ctx, '</xs:element>');
+    return;
+  }
+  if (node.type === 'object' || node.properties) {
+    line(ctx, `<xs:element name="${name}" ${occurs}>`);
+    ctx.indent += 1;
+    complexContent(ctx, node);
+    ctx.indent -= 1;
+    line(ctx, '</xs:element>');
+    return;
+  }
+  const { base, facets } = simpleType(node);
+  if (facets.length === 0) {
+    line(ctx, `<xs:element name="${name}" type="${base}" ${occurs}/>`);
+    return;
+  }
+  line(ctx, `<xs:element name="${name}" ${occurs}>`);
+  line(ctx, `  <xs:simpleType><xs:restriction base="${base}">${facets.join('')}</xs:restriction></xs:simpleType>`);
+  line(ctx, '</xs:element>');
+}
+
+function complexContent(ctx: Ctx, node: FormSchemaNode): void {
+  const required = new Set(node.required ?? []);
+  line(ctx, '<xs:complexType>');
+  line(ctx, '  <xs:sequence>');
+  ctx.indent += 2;
+  for (const [name, child] of Object.entries(node.properties ?? {})) {
+    if (typeof child !== 'object') continue;
+    element(ctx, name, child, required.has(name) ? 1 : 0, '1');
+  }
+  ctx.indent -= 2;
+  line(ctx, '  </xs:sequence>');
+  line(ctx, '</xs:complexType>');
+}
+
+/**
+ * The XSD of a published form version: element per field (in schema order), occurrence from `required` and
+ * array bounds, xs:string with maxLength/pattern, xs:date, xs:dateTime, xs:boolean, xs:integer, xs:decimal
+ * (never xs:float; amounts with two fraction digits), code lists as XÖV codes (`code` unqualified, listURI,
+ * listVersionID) with their codes enumerated. Deterministic: the same version gives the same bytes.
+ */
+export function formXsd(formId: string, version: string, published: FormSchemaNode): string {
+  const ns = formNamespace(formId, version);
+  const ctx: Ctx = { lines: [], indent: 1 };
+  line(ctx, '<xs:element name="fachdaten">');
+  ctx.indent += 1;
+  complexContent(ctx, published);
+  ctx.indent -= 1;
+  line(ctx, '</xs:element>');
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<!-- Generated by Lotse from form ${esc(formId)} version ${esc(version)}. Do not edit. -->`,
+    `<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="${ns}" xmlns="${ns}" elementFormDefault="qualified" attributeFormDefault="unqualified" version="${esc(version)}">`,
+    ...ctx.lines,
+    '</xs:schema>',
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,58 @@
+import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import type { CodeListFile } from '../../src/catalog/catalog.types.js';
+import { latestVersions } from '../../src/forms/form.checker.js';
+import { publishSchema } from '../../src/forms/form-schema.js';
+import type { FormSchemaNode } from '../../src/forms/form.types.js';
+import { fachdatenXml } from '../../src/xoev/fachdaten.serializer.js';
+import { formXsd } from '../../src/xoev/form-xsd.js';
+import { toXsdPattern } from '../../src/xoev/xsd-pattern.js';
+import { validateAgainstXsd } from '../../src/xoev/xml-validator.js';
+
+/** First slice of the XÖV export: an XSD per form version, and every valid example valid against it. */
+describe('XSD per form version', () => {
+  let check: FullCheck;
+  let codeLists: Map<string, CodeListFile>;
+  beforeAll(async () => {
+    check = await checkCatalogDir(defaultCatalogDir());
+    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+  });
+
+  it('carries ECMAScript patterns over to XSD where the meaning is the same', () => {
+    expect(toXsdPattern('^[0-9]{5}$')).toBe('[0-9]{5}');
+    expect(toXsdPattern('^(?:0|[1-9][0-9]{0,5})(?:\\.[0-9][0-9])?$')).toBe('(0|[1-9][0-9]{0,5})(\\.[0-9][0-9])?');
+    expect(toXsdPattern('^(?!-)[a-z-]+$')).toBeUndefined(); // lookahead: left out
+    expect(toXsdPattern('[0-9]+')).toBeUndefined(); // unanchored
+  });
+
+  it('is deterministic, compiles in libxml2, and accepts every valid example of every form', async () => {
+    let examples = 0;
+    const latest = latestVersions(check.catalog.forms.values());
+    for (const { data: file } of latest.values()) {
+      const published = publishSchema(file.schema as FormSchemaNode, codeLists);
+      const xsd = formXsd(file.id, file.version, published);
+      expect(formXsd(file.id, file.version, publishSchema(file.schema as FormSchemaNode, codeLists))).toBe(xsd);
+      for (const [path, { data: example }] of check.catalog.formExamples) {
+        if (!path.startsWith(`forms/${file.id}/examples/valid-`)) continue;
+        examples += 1;
+        const xml = fachdatenXml(file.id, file.version, published, example.data);
+        const result = await validateAgainstXsd(xml, [{ fileName: `${file.id}.xsd`, contents: xsd }]);
+        expect([path, result.errors]).toEqual([path, []]);
+      }
+    }
+    expect(examples).toBeGreaterThanOrEqual(24);
+  });
+
+  it('rejects what the form rejects, and escapes citizen text', async () => {
+    const form = latestVersions(check.catalog.forms.values()).get('schuelerbefoerderung-antrag')!.data;
+    const published = publishSchema(form.schema as FormSchemaNode, codeLists);
+    const xsd = [{ fileName: 'f.xsd', contents: formXsd(form.id, form.version, published) }];
+    const example = [...check.catalog.formExamples].find(([p]) => p.endsWith('schuelerbefoerderung-antrag/examples/valid-bus.json'))![1].data.data as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+    const tricky = { ...example, antragsteller: { ...example.antragsteller, vorname: 'Ä <b>&amp; "x" ]]> --> 😀 Łódź' } };
+    const ok = await validateAgainstXsd(fachdatenXml(form.id, form.version, published, tricky), xsd);
+    expect(ok.errors).toEqual([]);
+    const badPostcode = { ...example, anschrift: { ...example.anschrift, postleitzahl: '4966' } };
+    expect((await validateAgainstXsd(fachdatenXml(form.id, form.version, published, badPostcode), xsd)).valid).toBe(false);
+    const badCode = { ...example, anschrift: { ...example.anschrift, gemeinde: '03459999' } };
+    expect((await validateAgainstXsd(fachdatenXml(form.id, form.version, published, badCode), xsd)).valid).toBe(false);
+  });
+});
