@@ -113,6 +113,7 @@ export class CompiledForm {
 }
 
 /** Characters XML 1.0 cannot carry: control characters, U+FFFE/U+FFFF and lone surrogates. */
+// eslint-disable-next-line no-control-regex -- the control characters are exactly what this looks for
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
 /** Text that could not be exported as XML is refused here, so every accepted submission exports. */
