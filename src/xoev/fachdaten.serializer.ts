@@ -15,7 +15,9 @@ function leaf(value: unknown): string {
 function write(out: string[], name: string, node: FormSchemaNode, value: unknown): void {
   if (value === undefined || value === null) return;
   if (node.type === 'array' && node.items && Array.isArray(value)) {
-    for (const item of value) write(out, name, node.items, item);
+    out.push(`<f:${name}>`);
+    for (const item of value) write(out, 'eintrag', node.items, item);
+    out.push(`</f:${name}>`);
     return;
   }
   if (node['x-codelist']) {
@@ -35,11 +37,19 @@ function write(out: string[], name: string, node: FormSchemaNode, value: unknown
   out.push(`<f:${name}>${leaf(value)}</f:${name}>`);
 }
 
-/** The Fachdaten of a submission as XML in the form's namespace, elements in the order of the form's XSD. */
-export function fachdatenXml(formId: string, version: string, published: FormSchemaNode, data: Record<string, unknown>): string {
+/** The Fachdaten element alone (for embedding in a message). */
+export function fachdatenElement(formId: string, version: string, published: FormSchemaNode, data: Record<string, unknown>): string {
   const out: string[] = [];
   write(out, 'fachdaten', published, data);
   // the form's elements are prefixed; XÖV's `code` stays unqualified (no default namespace)
   out[0] = `<f:fachdaten xmlns:f="${formNamespace(formId, version)}">`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${out.join('')}\n`;
+  return out.join('');
 }
+
+/** The Fachdaten of a submission as XML in the form's namespace, elements in the order of the form's XSD. */
+export function fachdatenXml(formId: string, version: string, published: FormSchemaNode, data: Record<string, unknown>): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${fachdatenElement(formId, version, published, data)}\n`;
+}
+
+export const escapeXmlText = text;
+export const escapeXmlAttribute = attr;

@@ -57,9 +57,18 @@ function simpleType(node: FormSchemaNode): { base: string; facets: string[] } {
 function element(ctx: Ctx, name: string, node: FormSchemaNode, minOccurs: number, maxOccurs: string): void {
   const occurs = `minOccurs="${minOccurs}" maxOccurs="${maxOccurs}"`;
   if (node.type === 'array' && node.items) {
+    // a list is a container of `eintrag` elements, so that an empty list survives the round trip
     const min = typeof node.minItems === 'number' ? node.minItems : 0;
     const max = typeof node.maxItems === 'number' ? String(node.maxItems) : 'unbounded';
-    element(ctx, name, node.items, minOccurs === 0 ? 0 : min, max);
+    line(ctx, `<xs:element name="${name}" ${occurs}>`);
+    line(ctx, '  <xs:complexType>');
+    line(ctx, '    <xs:sequence>');
+    ctx.indent += 3;
+    element(ctx, 'eintrag', node.items, min, max);
+    ctx.indent -= 3;
+    line(ctx, '    </xs:sequence>');
+    line(ctx, '  </xs:complexType>');
+    line(ctx, '</xs:element>');
     return;
   }
   if (node['x-codelist']) {
