@@ -3,13 +3,13 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
-import { MAIL_QUEUE, QueueService, WEBHOOK_QUEUE, type WebhookJob } from './queue.service.js';
+import { EXPORT_QUEUE, MAIL_QUEUE, QueueService, WEBHOOK_QUEUE, type WebhookJob } from './queue.service.js';
 import { statusMail, type MailJob } from './mail.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import type { SubmissionStatus } from '../submissions/models/submission.model.js';
 
-export type SubmissionEventType = 'submission.received' | 'submission.status_changed';
+export type SubmissionEventType = 'submission.received' | 'submission.status_changed' | 'submission.exported';
 
 /** Publishes an event to every webhook of the submission's organisation, in the caller's transaction. */
 @Injectable()
@@ -18,7 +18,8 @@ export class EventPublisher {
 
   async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra: Record<string, unknown> = {}): Promise<void> {
     const eventId = randomUUID();
-    await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
+    if (type !== 'submission.exported') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
+    if (type === 'submission.received') await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
     const subscriptions = await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true });
     if (subscriptions.length === 0) return;
     const event: WebhookJob['event'] = {

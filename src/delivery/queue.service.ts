@@ -14,6 +14,7 @@ export const WEBHOOK_QUEUE = 'lotse-webhook';
 export const WEBHOOK_DEAD_QUEUE = 'lotse-webhook-dead';
 export const QUEUE_SCHEMA = 'pgboss';
 export const MAIL_QUEUE = 'lotse-mail';
+export const EXPORT_QUEUE = 'lotse-export';
 
 export interface WebhookJob {
   subscriptionId: string;
@@ -31,6 +32,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private boss?: PgBoss;
   private working = false;
+  private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -63,9 +65,24 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     await this.boss!.send(name, data, { db: fromKysely(trx as never) });
   }
 
+  /** Adds a worker for another queue (started with the others, and at once when they already run). */
+  async addWorker<T>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
+    this.extraWorkers.set(name, handler as (data: unknown) => Promise<void>);
+    if (this.working) await this.boss!.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data as T));
+  }
+
+  /** Enqueues a job outside any transaction. */
+  async enqueue(name: string, data: object): Promise<void> {
+    if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
+    await this.boss.send(name, data);
+  }
+
   async startWorker(): Promise<void> {
-    if (this.working) return;
+    if (this.working || !this.boss) return;
     this.working = true;
+    for (const [name, handler] of this.extraWorkers) {
+      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data));
+    }
     await this.boss!.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.deliver(job));
     if (this.config.smtpUrl) {
       const transport = createTransport(this.config.smtpUrl);
@@ -79,6 +96,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   async stopWorker(abandon = false): Promise<void> {
     this.working = false;
     await this.boss!.offWork(WEBHOOK_QUEUE, { wait: !abandon });
+    for (const name of this.extraWorkers.keys()) await this.boss!.offWork(name, { wait: !abandon });
     if (this.config.smtpUrl) await this.boss!.offWork(MAIL_QUEUE, { wait: !abandon });
   }
 
@@ -121,6 +139,9 @@ export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhoo
   };
   if (await boss.getQueue(WEBHOOK_QUEUE)) await boss.updateQueue(WEBHOOK_QUEUE, options as never);
   else await boss.createQueue(WEBHOOK_QUEUE, options as never);
+  if (!(await boss.getQueue(EXPORT_QUEUE))) {
+    await boss.createQueue(EXPORT_QUEUE, { retryLimit: 3, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
+  }
   if (!(await boss.getQueue(MAIL_QUEUE))) {
     await boss.createQueue(MAIL_QUEUE, { retryLimit: 5, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
   }

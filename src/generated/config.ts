@@ -174,4 +174,24 @@ export interface AppConfig {
    * MAIL_FROM: sender of applicant notifications.
    */
   mailFrom?: string;
+  /**
+   * XOEV_TEST: mark exported messages as test messages (default: on outside production).
+   */
+  xoevTest: boolean;
+  /**
+   * XOEV_AUTHOR_ID: kennung of this platform as author of XÖV messages.
+   */
+  xoevAuthorId: string;
+  /**
+   * XOEV_AUTHOR_NAME: name of this platform as author of XÖV messages.
+   */
+  xoevAuthorName: string;
+  /**
+   * XOEV_DIRECTORY_CODE: code of the directory service (KoSIT list Verzeichnisdienst) of leser and autor; empty where none applies.
+   */
+  xoevDirectoryCode: string;
+  /**
+   * XOEV_DIRECTORY_LIST_VERSION: version of that code list.
+   */
+  xoevDirectoryListVersion: string;
 }

@@ -112,6 +112,11 @@ export class CasesService {
     return this.get(principal, id);
   }
 
+  /** The submission itself, when the caller may see it (NOT_FOUND otherwise). */
+  entity(principal: Principal, id: string): Promise<SubmissionEntity> {
+    return this.visible(this.em, principal, id);
+  }
+
   private async visible(em: EntityManager, principal: Principal, id: string): Promise<SubmissionEntity> {
     if (!/^[0-9a-f-]{36}$/.test(id)) throw caseNotFound();
     const row = await em.findOne(SubmissionEntity, { id, organisationId: { $in: await this.visibleOrganisations(principal) } });

@@ -1,22 +1,111 @@
-import { Injectable } from '@nestjs/common';
+import { createHash, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { LotseError } from '../common/errors/lotse.error.js';
+import { projectRoot } from '../common/project-root.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/config.js';
+import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
+import { ServiceVersionEntity } from '../catalog/entities/service-version.entity.js';
+import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormsService } from '../forms/forms.service.js';
-import { formXsd } from './form-xsd.js';
+import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
+import { formNamespace, formXsd } from './form-xsd.js';
+import { buildMessage, MESSAGE_NAMESPACE } from './message.builder.js';
+import { validateAgainstXsd } from './xml-validator.js';
 
-/** XÖV artefacts of forms (the message export per submission follows). */
+const VERSION: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
+
+export interface XoevExport {
+  xml: string;
+  /** FIT-Connect-style metadata: which schema the data follows, its MIME type and the hash of the XML. */
+  metadata: {
+    submissionSchema: { schemaUri: string; mimeType: 'application/xml' };
+    hash: { type: 'sha512'; content: string };
+    messageId: string;
+    referenceNumber: string;
+  };
+}
+
+/** XÖV artefacts: the XSD of each form version and the message of each submission, validated before it leaves. */
 @Injectable()
 export class XoevService {
+  private readonly logger = new Logger(XoevService.name);
   private readonly xsdCache = new Map<string, string>();
+  private readonly messageXsd = readFileSync(join(projectRoot(), 'schemas', 'xoev', 'lotse-nachricht.xsd'), 'utf8');
 
-  constructor(private readonly forms: FormsService) {}
+  constructor(
+    private readonly forms: FormsService,
+    private readonly em: EntityManager,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** The XSD of a published (or retired) form version; deterministic, so cached by version. */
   async formXsd(formId: string, version: string): Promise<string> {
-    const form = await this.forms.viewable(formId, version);
+    return this.xsdOf(await this.forms.viewable(formId, version));
+  }
+
+  private xsdOf(form: FormVersionEntity): string {
     let xsd = this.xsdCache.get(form.id);
     if (!xsd) {
       xsd = formXsd(form.formId, form.version, form.publishedSchema);
       this.xsdCache.set(form.id, xsd);
     }
     return xsd;
+  }
+
+
+  /**
+   * The message of a submission, checked against the message XSD and the form XSD. One that does not
+   * validate is never handed out: the failure is logged with the schema errors and EXPORT_INVALID raised.
+   */
+  async export(submission: SubmissionEntity): Promise<XoevExport> {
+    const em = this.em.fork();
+    const form = await em.findOneOrFail(FormVersionEntity, { id: `${submission.formId}@${submission.formVersion}` });
+    const [organisation, serviceVersion] = await Promise.all([
+      em.findOne(OrganisationEntity, { id: submission.organisationId }),
+      submission.serviceVersion ? em.findOne(ServiceVersionEntity, { serviceId: submission.serviceId, version: submission.serviceVersion }) : null,
+    ]);
+    const directory = { verzeichnisdienst: this.config.xoevDirectoryCode, verzeichnisdienstVersion: this.config.xoevDirectoryListVersion };
+    const messageId = randomUUID();
+    const xml = buildMessage({
+      uuid: messageId,
+      createdAt: new Date(),
+      product: { name: 'Lotse', vendor: 'Lotse-Projekt', version: VERSION },
+      test: this.config.xoevTest,
+      leser: { kennung: submission.organisationId, name: organisation?.data.name.de ?? submission.organisationId, ...directory },
+      autor: { kennung: this.config.xoevAuthorId, name: this.config.xoevAuthorName, ...directory },
+      referenceNumber: submission.referenceNumber,
+      formId: submission.formId,
+      formVersion: submission.formVersion,
+      serviceId: submission.serviceId,
+      leikaKey: serviceVersion?.data.leikaKey,
+      submittedAt: submission.submittedAt,
+      language: submission.locale,
+      sha256: submission.sha256,
+      published: form.publishedSchema,
+      data: submission.data,
+    });
+    const validation = await validateAgainstXsd(xml, [
+      { fileName: 'lotse-nachricht.xsd', contents: this.messageXsd, namespace: MESSAGE_NAMESPACE },
+      // generated from the stored version itself (not the cache), so the check covers exactly what is sent
+      { fileName: 'form.xsd', contents: formXsd(form.formId, form.version, form.publishedSchema), namespace: formNamespace(form.formId, form.version) },
+    ]);
+    if (!validation.valid) {
+      this.logger.error({ msg: 'XÖV export does not validate; not delivered', referenceNumber: submission.referenceNumber, errors: validation.errors.slice(0, 20) });
+      throw new LotseError(ErrorCode.EXPORT_INVALID);
+    }
+    return {
+      xml,
+      metadata: {
+        submissionSchema: { schemaUri: formNamespace(form.formId, form.version), mimeType: 'application/xml' },
+        hash: { type: 'sha512', content: createHash('sha512').update(xml, 'utf8').digest('hex') },
+        messageId,
+        referenceNumber: submission.referenceNumber,
+      },
+    };
   }
 }

@@ -32,6 +32,7 @@ export enum ErrorCode {
   IDEMPOTENCY_CONFLICT = 'IDEMPOTENCY_CONFLICT',
   DRAFT_NOT_FOUND = 'DRAFT_NOT_FOUND',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
+  EXPORT_INVALID = 'EXPORT_INVALID',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -150,6 +151,11 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 409,
     de: 'Dieser Statuswechsel ist nicht erlaubt.',
     en: 'This status change is not allowed.',
+  },
+  EXPORT_INVALID: {
+    status: 500,
+    de: 'Die XÖV-Nachricht zu diesem Antrag ist nicht schemagültig und wurde nicht ausgeliefert. Der Fehler ist protokolliert.',
+    en: 'The XÖV message of this submission does not validate and was not delivered. The error is logged.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

@@ -1,0 +1,46 @@
+import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { LotseError } from '../common/errors/lotse.error.js';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { EventPublisher } from '../delivery/event-publisher.service.js';
+import { EXPORT_QUEUE, QueueService } from '../delivery/queue.service.js';
+import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
+import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
+import { XoevService } from './xoev.service.js';
+
+/**
+ * On receipt a job asks for the XÖV export; the worker builds and validates it and hands it to the webhooks
+ * (`submission.exported`). An export that does not validate is recorded on the case and never delivered.
+ */
+@Injectable()
+export class ExportWorker implements OnApplicationBootstrap {
+  private readonly logger = new Logger(ExportWorker.name);
+
+  constructor(
+    private readonly queue: QueueService,
+    private readonly xoev: XoevService,
+    private readonly events: EventPublisher,
+    private readonly em: EntityManager,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.queue.addWorker<{ submissionId: string }>(EXPORT_QUEUE, (job) => this.run(job.submissionId));
+  }
+
+  async run(submissionId: string): Promise<void> {
+    const submission = await this.em.fork().findOne(SubmissionEntity, { id: submissionId });
+    if (!submission) return;
+    try {
+      const exported = await this.xoev.export(submission);
+      await this.em.fork().transactional(async (em) => {
+        await this.events.submissionEvent(em, 'submission.exported', submission, { xml: exported.xml, metadata: exported.metadata });
+      });
+    } catch (error) {
+      if (!(error instanceof LotseError) || error.code !== ErrorCode.EXPORT_INVALID) throw error;
+      const em = this.em.fork();
+      em.create(SubmissionEventEntity, { submissionId, kind: 'EXPORT_FAILED', actorType: 'SYSTEM', internalNote: 'XÖV-Export nicht schemagültig; nicht ausgeliefert.' });
+      await em.flush();
+      this.logger.error({ msg: 'export refused', submissionId });
+    }
+  }
+}
