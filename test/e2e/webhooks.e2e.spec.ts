@@ -47,7 +47,8 @@ describe('webhook delivery', () => {
 
   const submit = (data: Json) =>
     t.gql<Json>(SUBMIT, { i: { formId: 'testantrag', version: '1.0', data }, k: `webhook-${Date.now()}-${++key}` }).then((r) => r.body.data!.submitForm.referenceNumber as string);
-  const ofReference = (reference: string) => deliveries.filter((d) => d.event.data?.referenceNumber === reference);
+  /** Deliveries of the receipt event of one submission (the export job sends its own `submission.exported` event). */
+  const ofReference = (reference: string) => deliveries.filter((d) => d.type === 'submission.received' && d.event.data?.referenceNumber === reference);
 
   beforeAll(async () => {
     receiver = createServer((req, res) => {

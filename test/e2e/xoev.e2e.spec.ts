@@ -1,4 +1,7 @@
 import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { projectRoot } from '../../src/common/project-root.js';
 import { createServer, type Server } from 'node:http';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { Role } from '../../src/auth/roles.js';
@@ -83,6 +86,23 @@ describe('XÖV export of submissions', () => {
     expect((await fetch(`${t.baseUrl}/submissions/${id}/xoev.xml`)).status).toBe(401);
     const other = await bearer(t.config, Role.CASEWORKER, '03453');
     expect((await fetch(`${t.baseUrl}/submissions/${id}/xoev.xml`, { headers: other })).status).toBe(404);
+  });
+
+  it('prints the message from the command line (npm run export)', async () => {
+    const { reference } = await submit({ ...VALID, name: 'Kommandozeile' });
+    const run = (args: string[]) =>
+      spawnSync(process.execPath, [join(projectRoot(), 'dist', 'src', 'xoev', 'cli', 'export.js'), ...args], {
+        encoding: 'utf8',
+        env: { PATH: process.env.PATH ?? '', TZ: 'Europe/Berlin', DATABASE_URL: t.databaseUrl },
+      });
+    const xml = run(['--reference', reference]);
+    expect(xml.status).toBe(0);
+    expect(xml.stdout).toContain(`<aktenzeichen>${reference}</aktenzeichen>`);
+    const meta = run(['--reference', reference, '--metadata']);
+    expect(JSON.parse(meta.stdout).hash.type).toBe('sha512');
+    const missing = run(['--reference', 'CLP-2026-999999-0']);
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('gibt es nicht');
   });
 
   it('hands every received submission to the webhooks as a validated XÖV message with its metadata', async () => {
