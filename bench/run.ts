@@ -3,7 +3,8 @@
  * then measures with autocannon, same connections and duration for each pair:
  *   (a) the `services` query (20 nodes) against a bare Fastify route answering the same JSON;
  *   (b) `submitForm` against a raw pg INSERT of the same row behind a bare Fastify route;
- *   (c) a burst of malformed requests, reporting the service's memory before and after.
+ *   (c) a burst of malformed requests, reporting the service's memory before and after;
+ *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder.
  * Prints requests/s, p99 latency and the ratios, and writes bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -14,6 +15,7 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import { projectRoot } from '../src/common/project-root.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
+import { exportBench } from './export.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -98,6 +100,7 @@ try {
   const rssBefore = memoryOf(service.pid!);
   const bad = await load(`${base}/graphql`, '{"query": "{ services { totalCount ');
   const rssAfter = memoryOf(service.pid!);
+  const xoevExport = await exportBench(ROOT, DURATION / 2);
 
   const results = {
     date: new Date().toISOString(),
@@ -105,6 +108,7 @@ try {
     load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION },
     servicesQuery: { lotse: servicesLotse, bareFastify: servicesBare, ratio: +(servicesLotse.rps / servicesBare.rps).toFixed(3) },
     submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: +(submitLotse.rps / insertBare.rps).toFixed(3) },
+    xoevExport,
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -114,6 +118,8 @@ try {
   console.log(row('submitForm (Lotse)', submitLotse));
   console.log(row('raw pg INSERT (bare Fastify)', insertBare));
   console.log(`ratio submitForm: ${results.submitForm.ratio}`);
+  console.log(`XÖV export (${xoevExport.form}): build ${xoevExport.buildPerSecond}/s, build + XSD validation ${xoevExport.buildAndValidatePerSecond}/s, XMLBuilder baseline ${xoevExport.xmlBuilderPerSecond}/s`);
+  console.log(`ratio export: ${xoevExport.ratioBuild} (build), ${xoevExport.ratioBuildAndValidate} (build + validation)`);
   console.log(`malformed requests: ${results.malformedRequests.requests}, RSS ${results.malformedRequests.rssBeforeMiB} -> ${results.malformedRequests.rssAfterMiB} MiB`);
   if (servicesLotse.non2xx + submitLotse.non2xx + servicesLotse.errors + submitLotse.errors > 0) throw new Error('the service answered with errors under load');
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
