@@ -49,6 +49,8 @@ function simpleType(node: FormSchemaNode): { base: string; facets: string[] } {
     default:
       if (node.format === 'date') return { base: 'xs:date', facets: [] };
       if (node.format === 'date-time') return { base: 'xs:dateTime', facets: [] };
+      // JSON Schema `time` is RFC 3339 full-time (with offset), a subset of xs:time's lexical space
+      if (node.format === 'time') return { base: 'xs:time', facets: [] };
       if (node['x-widget'] === 'currency') return { base: 'xs:decimal', facets: ['<xs:fractionDigits value="2"/>'] };
       return { base: 'xs:string', facets: facetsForString(node) };
   }

@@ -55,4 +55,18 @@ describe('XSD per form version', () => {
     const badCode = { ...example, anschrift: { ...example.anschrift, gemeinde: '03459999' } };
     expect((await validateAgainstXsd(fachdatenXml(form.id, form.version, published, badCode), xsd)).valid).toBe(false);
   });
+
+  it('maps date, time and date-time to their XSD types', async () => {
+    const schema: FormSchemaNode = {
+      type: 'object',
+      required: ['tag', 'uhrzeit', 'zeitpunkt'],
+      properties: { tag: { type: 'string', format: 'date' }, uhrzeit: { type: 'string', format: 'time' }, zeitpunkt: { type: 'string', format: 'date-time' } },
+    };
+    const contents = formXsd('zeiten', '1.0', schema);
+    expect(contents).toMatch(/name="uhrzeit"[^>]*type="xs:time"|name="uhrzeit"[\s\S]*?base="xs:time"/);
+    const xsd = [{ fileName: 'z.xsd', contents }];
+    const valid = { tag: '2026-11-25', uhrzeit: '14:30:00+01:00', zeitpunkt: '2026-11-25T14:30:00Z' };
+    expect((await validateAgainstXsd(fachdatenXml('zeiten', '1.0', schema, valid), xsd)).errors).toEqual([]);
+    expect((await validateAgainstXsd(fachdatenXml('zeiten', '1.0', schema, { ...valid, uhrzeit: '25:00:00Z' }), xsd)).valid).toBe(false);
+  });
 });
