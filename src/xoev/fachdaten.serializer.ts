@@ -1,4 +1,5 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
+import { childElements } from './element-names.js';
 import { codeListUri, formNamespace } from './form-xsd.js';
 
 const text = (value: string) =>
@@ -28,9 +29,7 @@ function write(out: string[], name: string, node: FormSchemaNode, value: unknown
   }
   if ((node.type === 'object' || node.properties) && typeof value === 'object') {
     out.push(`<f:${name}>`);
-    for (const [key, child] of Object.entries(node.properties ?? {})) {
-      if (typeof child === 'object') write(out, key, child, (value as Record<string, unknown>)[key]);
-    }
+    for (const { key, name: childName, node: child } of childElements(node)) write(out, childName, child, (value as Record<string, unknown>)[key]);
     out.push(`</f:${name}>`);
     return;
   }

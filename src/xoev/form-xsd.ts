@@ -1,4 +1,5 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
+import { childElements } from './element-names.js';
 import { toXsdPattern } from './xsd-pattern.js';
 
 /** Code lists of the catalog as XÖV code list URIs (our own namespace; no official URI is claimed). */
@@ -107,10 +108,7 @@ function complexContent(ctx: Ctx, node: FormSchemaNode): void {
   line(ctx, '<xs:complexType>');
   line(ctx, '  <xs:sequence>');
   ctx.indent += 2;
-  for (const [name, child] of Object.entries(node.properties ?? {})) {
-    if (typeof child !== 'object') continue;
-    element(ctx, name, child, required.has(name) ? 1 : 0, '1');
-  }
+  for (const { key, name, node: child } of childElements(node)) element(ctx, name, child, required.has(key) ? 1 : 0, '1');
   ctx.indent -= 2;
   line(ctx, '  </xs:sequence>');
   line(ctx, '</xs:complexType>');

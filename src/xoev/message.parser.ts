@@ -1,12 +1,12 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { FormSchemaNode } from '../forms/form.types.js';
+import { childElements } from './element-names.js';
 import { MESSAGE_ELEMENT } from './message.builder.js';
 
 type Parsed = Record<string, unknown>;
 
 function arrayPaths(node: FormSchemaNode, path: string, out: Set<string>): void {
-  for (const [name, child] of Object.entries(node.properties ?? {})) {
-    if (typeof child !== 'object') continue;
+  for (const { name, node: child } of childElements(node)) {
     const here = `${path}.${name}`;
     if (child.type === 'array' && child.items) {
       out.add(`${here}.eintrag`);
@@ -25,8 +25,8 @@ function convert(node: FormSchemaNode, value: unknown): unknown {
   if (node.type === 'object' || node.properties) {
     const object = (value ?? {}) as Parsed;
     const result: Parsed = {};
-    for (const [name, child] of Object.entries(node.properties ?? {})) {
-      if (typeof child === 'object' && name in object) result[name] = convert(child, object[name]);
+    for (const { key, name, node: child } of childElements(node)) {
+      if (name in object) result[key] = convert(child, object[name]);
     }
     return result;
   }

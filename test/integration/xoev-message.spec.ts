@@ -56,6 +56,35 @@ describe('XÖV message of a submission', () => {
     }
   };
 
+  it('names fields imported from FIM by their id, keeps keys where an id cannot serve, and round-trips both', async () => {
+    // ids of the real export S05000058 (see the FIM notes); one of them is UUID-like, not F + digits
+    const schema: FormSchemaNode = {
+      type: 'object',
+      required: ['kennzeichen'],
+      properties: {
+        kennzeichen: { type: 'string', maxLength: 20, 'x-fim': { id: 'F05001344' } },
+        hinweis: { type: 'string', 'x-fim': { id: 'F00-4cb0dd14-629c-4661-9435-4e9eadc43e07' } },
+        doppelt: { type: 'string', 'x-fim': { id: 'F05001344' } },
+        ungueltig: { type: 'string', 'x-fim': { id: 'kein Name' } },
+        gruppe: { type: 'object', properties: { F05001344: { type: 'string' }, innen: { type: 'integer', 'x-fim': { id: 'F05001344' } } } },
+      },
+    };
+    const xsd = formXsd('fim', '1.0', schema);
+    expect(xsd).toContain('name="F05001344" minOccurs="1"');
+    expect(xsd).toContain('name="F00-4cb0dd14-629c-4661-9435-4e9eadc43e07"');
+    for (const key of ['doppelt', 'ungueltig', 'innen']) expect(xsd).toContain(`name="${key}"`);
+    expect(xsd).not.toContain('name="kennzeichen"');
+    const data = { kennzeichen: 'CLP-AB 12', hinweis: 'ä & <', doppelt: 'x', ungueltig: 'y', gruppe: { F05001344: 'z', innen: 7 } };
+    const xml = message('fim', '1.0', schema, data);
+    expect(xml).toContain('<f:F05001344>CLP-AB 12</f:F05001344>');
+    const validation = await validateAgainstXsd(xml, [
+      { fileName: 'lotse-nachricht.xsd', contents: MESSAGE_XSD, namespace: MESSAGE_NAMESPACE },
+      { fileName: 'form.xsd', contents: xsd, namespace: formNamespace('fim', '1.0') },
+    ]);
+    expect(validation.errors).toEqual([]);
+    expect(parseMessage(xml, schema).data).toEqual(data);
+  });
+
   it('validates against the message XSD and the form XSD, and parses back to exactly the submitted JSON', async () => {
     let count = 0;
     for (const { file, published, path, data } of eachExample()) {

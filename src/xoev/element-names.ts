@@ -1,0 +1,29 @@
+import type { FormSchemaNode } from '../forms/form.types.js';
+
+/** An XML NCName as far as FIM ids and field keys go (ASCII letters, digits, `.`, `-`, `_`). */
+const NCNAME = /^[A-Za-z_][A-Za-z0-9._-]*$/;
+
+export interface ChildElement {
+  /** The property key in the JSON data. */
+  key: string;
+  /** The element name in the XML: the field's FIM id where it has one, the key otherwise. */
+  name: string;
+  node: FormSchemaNode;
+}
+
+/**
+ * The child elements of an object node, in schema order. A field imported from FIM is named by its id
+ * (`x-fim.id`), as FIM's own data schemas do; the key is kept where the id is no NCName or would clash with a
+ * sibling, so that names stay unique. XSD, serializer and parser all name elements through this function.
+ */
+export function childElements(node: FormSchemaNode): ChildElement[] {
+  const entries = Object.entries(node.properties ?? {}).filter((e): e is [string, FormSchemaNode] => typeof e[1] === 'object' && e[1] !== null);
+  const keys = new Set(entries.map(([key]) => key));
+  const used = new Set<string>();
+  return entries.map(([key, child]) => {
+    const id = child['x-fim']?.id;
+    const name = id && NCNAME.test(id) && !used.has(id) && (id === key || !keys.has(id)) ? id : key;
+    used.add(name);
+    return { key, name, node: child };
+  });
+}
