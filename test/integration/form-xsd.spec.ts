@@ -69,4 +69,17 @@ describe('XSD per form version', () => {
     expect((await validateAgainstXsd(fachdatenXml('zeiten', '1.0', schema, valid), xsd)).errors).toEqual([]);
     expect((await validateAgainstXsd(fachdatenXml('zeiten', '1.0', schema, { ...valid, uhrzeit: '25:00:00Z' }), xsd)).valid).toBe(false);
   });
+
+  it('holds generated XSDs to the schema for schemas: libxml2 refuses a schema that breaks its content models', async () => {
+    const schema: FormSchemaNode = { type: 'object', properties: { name: { type: 'string', maxLength: 10 } } };
+    const good = formXsd('s4s', '1.0', schema);
+    expect((await validateAgainstXsd(fachdatenXml('s4s', '1.0', schema, { name: 'a' }), [{ fileName: 'good.xsd', contents: good }])).valid).toBe(true);
+    const data = fachdatenXml('s4s', '1.0', schema, { name: 'a' });
+    // an attribute XML Schema does not define; an element where xs:complexType allows none
+    const unknownAttribute = good.replace('name="name"', 'tipp="x" name="name"');
+    const misplacedElement = good.replace('<xs:complexType>', '<xs:complexType><xs:element name="lose"/>');
+    for (const broken of [unknownAttribute, misplacedElement]) expect(broken).not.toBe(good);
+    await expect(validateAgainstXsd(data, [{ fileName: 'a.xsd', contents: unknownAttribute }])).rejects.toThrow(/attribute 'tipp' is not allowed[\s\S]*failed to compile/);
+    await expect(validateAgainstXsd(data, [{ fileName: 'b.xsd', contents: misplacedElement }])).rejects.toThrow(/content is not valid[\s\S]*failed to compile/);
+  });
 });
