@@ -176,4 +176,34 @@ describe('webhook delivery', () => {
     for (const a of attempts) expect(verifyWebhook(secret, a.body, a.signature)).toBe(true);
     expect([...unique.values()][0].event.data.referenceNumber).toBe(reference);
   });
+
+  it('delivers to a webhook only the event types it asked for', async () => {
+    behave = () => ({ status: 204 });
+    const admin = await bearer(t.config, Role.ADMIN, '03453004');
+    const REGISTER = 'mutation($u: String!, $e: [String!]) { registerWebhook(url: $u, eventTypes: $e) { id eventTypes } }';
+    const unknown = await t.gql<Json>(REGISTER, { u: `${receiverUrl}/falsch`, e: ['submission.gelesen'] }, admin);
+    expect(unknown.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(unknown.body.errors?.[0].message).toContain('Unbekannte Ereignisart');
+    expect((await t.gql<Json>(REGISTER, { u: `${receiverUrl}/leer`, e: [] }, admin)).body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const reg = await t.gql<Json>(REGISTER, { u: `${receiverUrl}/nur-export`, e: ['submission.exported', 'submission.exported'] }, admin);
+    expect(reg.body.data!.registerWebhook.eventTypes).toEqual(['submission.exported']);
+    const listed = await t.gql<Json>('{ webhooks { url eventTypes } }', undefined, admin);
+    expect(listed.body.data!.webhooks).toEqual(
+      expect.arrayContaining([
+        { url: `${receiverUrl}/cloppenburg`, eventTypes: null },
+        { url: `${receiverUrl}/nur-export`, eventTypes: ['submission.exported'] },
+      ]),
+    );
+    expect(listed.body.data!.webhooks.some((w: Json) => /falsch|leer/.test(w.url))).toBe(false);
+
+    const reference = await submit({ ...VALID, name: 'Nur Export' });
+    const at = (path: string) => deliveries.filter((d) => d.path === path && d.event.data?.referenceNumber === reference).map((d) => d.type);
+    // both webhooks have had their deliveries (each is its own job), plus a grace period for a stray one
+    await until('both events at the catch-all webhook and the export at the filtered one', () =>
+      new Set(at('/cloppenburg')).size === 2 && at('/nur-export').includes('submission.exported') ? true : undefined,
+    );
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(at('/nur-export')).toEqual(['submission.exported']);
+    expect(at('/cloppenburg').sort()).toEqual(['submission.exported', 'submission.received']);
+  });
 });

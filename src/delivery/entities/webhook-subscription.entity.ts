@@ -17,4 +17,8 @@ export class WebhookSubscriptionEntity extends BaseEntity {
 
   @Property({ type: 'boolean' })
   active: Opt<boolean> = true;
+
+  /** The event types delivered to this URL; null for all. */
+  @Property({ type: 'text[]', nullable: true })
+  eventTypes?: string[] | null;
 }
