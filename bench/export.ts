@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XMLBuilder } from 'fast-xml-parser';
-import { checkCatalogDir, defaultCatalogDir } from '../src/catalog/catalog.check.js';
+import { checkCatalogDir, codeListsOf, defaultCatalogDir } from '../src/catalog/catalog.check.js';
 import { latestVersions } from '../src/forms/form.checker.js';
 import { publishSchema } from '../src/forms/form-schema.js';
 import type { FormSchemaNode } from '../src/forms/form.types.js';
@@ -39,7 +39,7 @@ async function rate(seconds: number, run: () => unknown): Promise<number> {
 
 export async function exportBench(root: string, seconds: number): Promise<ExportBench> {
   const check = await checkCatalogDir(defaultCatalogDir());
-  const codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+  const codeLists = codeListsOf(check.catalog);
   const file = latestVersions(check.catalog.forms.values()).get(FORM)?.data;
   if (!file) throw new Error(`form ${FORM} missing from the catalog`);
   const published = publishSchema(file.schema as FormSchemaNode, codeLists);

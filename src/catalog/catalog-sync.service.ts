@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
-import { checkCatalogDir } from './catalog.check.js';
+import { checkCatalogDir, codeListsOf } from './catalog.check.js';
 import { CatalogRejectedError } from './catalog.errors.js';
 import type { CatalogKind, CatalogSource, CodeListFile, Entry, FormVersionFile, ServiceFile } from './catalog.types.js';
 import { CatalogFile } from './entities/catalog-file.entity.js';
@@ -75,7 +75,7 @@ export class CatalogSyncService {
       for (const entry of (map as Map<string, Entry<unknown>>).values()) entries.set(entry.path, entry);
     }
 
-    const codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+    const codeLists = codeListsOf(check.catalog);
     const result = await this.em.fork().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(hashtext(?))', [SYNC_LOCK]);
       const known = new Map((await em.find(CatalogFile, {})).map((f) => [f.path, f]));

@@ -3,7 +3,7 @@ import { projectRoot } from '../common/project-root.js';
 import { checkCatalog, type CheckResult } from './catalog.checker.js';
 import { loadCatalog } from './catalog.loader.js';
 import { compileCatalogValidators, createCatalogAjv, readSchemas, schemasDir } from './catalog.schemas.js';
-import type { CatalogProblem, CatalogSource } from './catalog.types.js';
+import type { Catalog, CatalogProblem, CatalogSource, CodeListFile } from './catalog.types.js';
 import { findPatterns, unsafePatternReason } from './regex-safety.js';
 
 export const defaultCatalogDir = () => join(projectRoot(), 'catalog');
@@ -11,6 +11,11 @@ export const defaultCatalogDir = () => join(projectRoot(), 'catalog');
 export interface FullCheck extends CheckResult {
   sources: CatalogSource[];
   errors: CatalogProblem[];
+}
+
+/** The code lists of a checked catalog by id, as form publication needs them. */
+export function codeListsOf(catalog: Catalog): Map<string, CodeListFile> {
+  return new Map([...catalog.codeLists].map(([id, e]) => [id, e.data]));
 }
 
 /** The patterns in our own JSON Schemas must be safe too. */

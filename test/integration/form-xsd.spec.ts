@@ -1,4 +1,4 @@
-import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import { checkCatalogDir, codeListsOf, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
 import type { CodeListFile } from '../../src/catalog/catalog.types.js';
 import { latestVersions } from '../../src/forms/form.checker.js';
 import { publishSchema } from '../../src/forms/form-schema.js';
@@ -14,7 +14,7 @@ describe('XSD per form version', () => {
   let codeLists: Map<string, CodeListFile>;
   beforeAll(async () => {
     check = await checkCatalogDir(defaultCatalogDir());
-    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+    codeLists = codeListsOf(check.catalog);
   });
 
   it('carries ECMAScript patterns over to XSD where the meaning is the same', () => {

@@ -4,7 +4,7 @@ import RjsfForm from '@rjsf/core';
 import { customizeValidator } from '@rjsf/validator-ajv8';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { isCategorization, resolveSchema } from '@jsonforms/core';
-import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import { checkCatalogDir, codeListsOf, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
 import { Localizer } from '../../src/catalog/localize.js';
 import type { CodeListFile } from '../../src/catalog/catalog.types.js';
 import { latestVersions } from '../../src/forms/form.checker.js';
@@ -23,7 +23,7 @@ describe('the forms of the catalog', () => {
 
   beforeAll(async () => {
     check = await checkCatalogDir(defaultCatalogDir());
-    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+    codeLists = codeListsOf(check.catalog);
   });
 
   it('has at least 12 forms for services of at least 10 areas', () => {

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import { checkCatalogDir, codeListsOf, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
 import type { CodeListFile } from '../../src/catalog/catalog.types.js';
 import { canonicalJson, sha256Hex } from '../../src/common/canonical-json.js';
 import { projectRoot } from '../../src/common/project-root.js';
@@ -44,7 +44,7 @@ describe('XÖV message of a submission', () => {
   let codeLists: Map<string, CodeListFile>;
   beforeAll(async () => {
     check = await checkCatalogDir(defaultCatalogDir());
-    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+    codeLists = codeListsOf(check.catalog);
   });
 
   const eachExample = function* () {

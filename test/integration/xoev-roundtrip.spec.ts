@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { checkCatalogDir, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
+import { checkCatalogDir, codeListsOf, defaultCatalogDir, type FullCheck } from '../../src/catalog/catalog.check.js';
 import type { CodeListFile } from '../../src/catalog/catalog.types.js';
 import { canonicalJson, sha256Hex } from '../../src/common/canonical-json.js';
 import { latestVersions } from '../../src/forms/form.checker.js';
@@ -63,7 +63,7 @@ describe('XÖV round trip for generated submissions', () => {
   const messageXsd = readFileSync(join(projectRoot(), 'schemas', 'xoev', 'lotse-nachricht.xsd'), 'utf8');
   beforeAll(async () => {
     check = await checkCatalogDir(defaultCatalogDir());
-    codeLists = new Map([...check.catalog.codeLists].map(([id, e]) => [id, e.data]));
+    codeLists = codeListsOf(check.catalog);
   });
 
   it(`exports ${PER_FORM} valid generated payloads per form to valid messages that parse back to the same JSON`, async () => {
