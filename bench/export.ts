@@ -10,8 +10,8 @@ import { checkCatalogDir, codeListsOf, defaultCatalogDir } from '../src/catalog/
 import { latestVersions } from '../src/forms/form.checker.js';
 import { publishSchema } from '../src/forms/form-schema.js';
 import type { FormSchemaNode } from '../src/forms/form.types.js';
-import { formNamespace, formXsd } from '../src/xoev/form-xsd.js';
-import { buildMessage, MESSAGE_NAMESPACE, type MessageInput } from '../src/xoev/message.builder.js';
+import { buildMessage, type MessageInput } from '../src/xoev/message.builder.js';
+import { messageSchemas } from '../src/xoev/message-schemas.js';
 import { validateAgainstXsd } from '../src/xoev/xml-validator.js';
 
 const FORM = 'schuelerbefoerderung-antrag';
@@ -62,10 +62,7 @@ export async function exportBench(root: string, seconds: number): Promise<Export
     published,
     data,
   });
-  const schemas = [
-    { fileName: 'lotse-nachricht.xsd', contents: readFileSync(join(root, 'schemas', 'xoev', 'lotse-nachricht.xsd'), 'utf8'), namespace: MESSAGE_NAMESPACE },
-    { fileName: 'form.xsd', contents: formXsd(FORM, file.version, published), namespace: formNamespace(FORM, file.version) },
-  ];
+  const schemas = messageSchemas(FORM, file.version, published);
   const probe = await validateAgainstXsd(buildMessage(input()), schemas);
   if (!probe.valid) throw new Error(`the bench message does not validate: ${JSON.stringify(probe.errors.slice(0, 3))}`);
 

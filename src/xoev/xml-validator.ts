@@ -15,8 +15,9 @@ export interface XsdFile {
 /**
  * libxml2 (xmllint compiled to WebAssembly, from npm): validates XML against XSDs, no system tools needed.
  * With several schemas, a wrapper imports them all, so that documents mixing their namespaces validate.
+ * Several documents are checked in one call, which compiles the schemas once for all of them.
  */
-export async function validateAgainstXsd(xml: string, schemas: XsdFile[]): Promise<XmlValidation> {
+export async function validateAgainstXsd(xml: string | string[], schemas: XsdFile[]): Promise<XmlValidation> {
   const [main, ...rest] =
     schemas.length === 1
       ? schemas
@@ -30,6 +31,7 @@ export async function validateAgainstXsd(xml: string, schemas: XsdFile[]): Promi
           },
           ...schemas,
         ];
-  const result = await validateXML({ xml: [{ fileName: 'message.xml', contents: xml }], schema: [main], preload: rest });
+  const documents = (Array.isArray(xml) ? xml : [xml]).map((contents, i) => ({ fileName: `message-${i}.xml`, contents }));
+  const result = await validateXML({ xml: documents, schema: [main], preload: rest });
   return { valid: result.valid, errors: result.errors.map((e) => ({ message: e.message, line: e.loc?.lineNumber })) };
 }

@@ -14,7 +14,8 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormsService } from '../forms/forms.service.js';
 import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { formNamespace, formXsd } from './form-xsd.js';
-import { buildMessage, MESSAGE_NAMESPACE } from './message.builder.js';
+import { buildMessage } from './message.builder.js';
+import { messageSchemas } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
@@ -35,7 +36,6 @@ export interface XoevExport {
 export class XoevService {
   private readonly logger = new Logger(XoevService.name);
   private readonly xsdCache = new Map<string, string>();
-  private readonly messageXsd = readFileSync(join(projectRoot(), 'schemas', 'xoev', 'lotse-nachricht.xsd'), 'utf8');
 
   constructor(
     private readonly forms: FormsService,
@@ -89,11 +89,7 @@ export class XoevService {
       published: form.publishedSchema,
       data: submission.data,
     });
-    const validation = await validateAgainstXsd(xml, [
-      { fileName: 'lotse-nachricht.xsd', contents: this.messageXsd, namespace: MESSAGE_NAMESPACE },
-      // generated from the stored version itself (not the cache), so the check covers exactly what is sent
-      { fileName: 'form.xsd', contents: formXsd(form.formId, form.version, form.publishedSchema), namespace: formNamespace(form.formId, form.version) },
-    ]);
+    const validation = await validateAgainstXsd(xml, messageSchemas(form.formId, form.version, form.publishedSchema));
     if (!validation.valid) {
       this.logger.error({ msg: 'XÖV export does not validate; not delivered', referenceNumber: submission.referenceNumber, errors: validation.errors.slice(0, 20) });
       throw new LotseError(ErrorCode.EXPORT_INVALID);

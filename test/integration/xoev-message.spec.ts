@@ -11,11 +11,11 @@ import type { FormSchemaNode } from '../../src/forms/form.types.js';
 import { formNamespace, formXsd } from '../../src/xoev/form-xsd.js';
 import { buildMessage, MESSAGE_NAMESPACE, type MessageInput } from '../../src/xoev/message.builder.js';
 import { parseMessage } from '../../src/xoev/message.parser.js';
+import { messageSchemas } from '../../src/xoev/message-schemas.js';
 import { validateAgainstXsd } from '../../src/xoev/xml-validator.js';
 
 const REFERENCE = process.env.LOTSE_REFERENCE_DIR ?? join(projectRoot(), '..', 'shared', 'reference');
 const OFFICIAL = join(REFERENCE, 'xoev');
-const MESSAGE_XSD = readFileSync(join(projectRoot(), 'schemas', 'xoev', 'lotse-nachricht.xsd'), 'utf8');
 const BEHOERDE = { kennung: '03453', name: 'Landkreis Cloppenburg', verzeichnisdienst: '', verzeichnisdienstVersion: '' };
 
 function message(formId: string, version: string, published: FormSchemaNode, data: Record<string, unknown>): string {
@@ -77,10 +77,7 @@ describe('XÖV message of a submission', () => {
     const data = { kennzeichen: 'CLP-AB 12', hinweis: 'ä & <', doppelt: 'x', ungueltig: 'y', gruppe: { F05001344: 'z', innen: 7 } };
     const xml = message('fim', '1.0', schema, data);
     expect(xml).toContain('<f:F05001344>CLP-AB 12</f:F05001344>');
-    const validation = await validateAgainstXsd(xml, [
-      { fileName: 'lotse-nachricht.xsd', contents: MESSAGE_XSD, namespace: MESSAGE_NAMESPACE },
-      { fileName: 'form.xsd', contents: xsd, namespace: formNamespace('fim', '1.0') },
-    ]);
+    const validation = await validateAgainstXsd(xml, messageSchemas('fim', '1.0', schema));
     expect(validation.errors).toEqual([]);
     expect(parseMessage(xml, schema).data).toEqual(data);
   });
@@ -89,10 +86,7 @@ describe('XÖV message of a submission', () => {
     let count = 0;
     for (const { file, published, path, data } of eachExample()) {
       const xml = message(file.id, file.version, published, data);
-      const result = await validateAgainstXsd(xml, [
-        { fileName: 'lotse-nachricht.xsd', contents: MESSAGE_XSD, namespace: MESSAGE_NAMESPACE },
-        { fileName: 'form.xsd', contents: formXsd(file.id, file.version, published), namespace: formNamespace(file.id, file.version) },
-      ]);
+      const result = await validateAgainstXsd(xml, messageSchemas(file.id, file.version, published));
       expect([path, result.errors]).toEqual([path, []]);
       const parsed = parseMessage(xml, published);
       expect([path, canonicalJson(parsed.data)]).toEqual([path, canonicalJson(data)]);
@@ -108,10 +102,7 @@ describe('XÖV message of a submission', () => {
     tricky.antragsteller.vorname = '  <b>Jörg</b> & "Söhne" ]]> --> \r\n Łódź ẞ 😀 ';
     const xml = message(file.id, file.version, published, tricky);
     expect(xml).not.toContain('<b>');
-    const result = await validateAgainstXsd(xml, [
-      { fileName: 'lotse-nachricht.xsd', contents: MESSAGE_XSD, namespace: MESSAGE_NAMESPACE },
-      { fileName: 'form.xsd', contents: formXsd(file.id, file.version, published), namespace: formNamespace(file.id, file.version) },
-    ]);
+    const result = await validateAgainstXsd(xml, messageSchemas(file.id, file.version, published));
     expect(result.errors).toEqual([]);
     expect(parseMessage(xml, published).data).toEqual(tricky);
     tricky.anschrift.postleitzahl = '04109';
