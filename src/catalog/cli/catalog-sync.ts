@@ -12,23 +12,14 @@ import { MikroOrmModule } from '@mikro-orm/nestjs';
 import { ConfigModule } from '../../config/config.module.js';
 import { loadConfig } from '../../config/config.js';
 import { createRootLogger } from '../../common/logging/logger.js';
-import { startEmbeddedDefault } from '../../database/database-bootstrap.js';
-import type { EmbeddedDatabase } from '../../database/embedded-postgres.js';
-import { migrateUp } from '../../database/migrations.js';
+import { prepareDatabase } from '../../database/database-bootstrap.js';
 import { ormConfig } from '../../database/orm-config.js';
 import { formatProblem } from '../catalog.checker.js';
 import { CatalogRejectedError } from '../catalog.errors.js';
 import { CatalogSyncService } from '../catalog-sync.service.js';
 
 const config = loadConfig();
-const logger = createRootLogger({ logLevel: 'warn' });
-let embedded: EmbeddedDatabase | undefined;
-let url = config.databaseUrl;
-if (!url) {
-  embedded = await startEmbeddedDefault(config, logger);
-  url = embedded.url;
-  await migrateUp(url, config);
-}
+const { url, embedded } = await prepareDatabase(config, createRootLogger({ logLevel: 'warn' }));
 
 @Module({
   imports: [ConfigModule.forRoot(config), MikroOrmModule.forRoot({ ...ormConfig(url, config), registerRequestContext: false })],

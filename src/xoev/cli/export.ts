@@ -1,7 +1,7 @@
 /**
  * `npm run export -- --reference CLP-2026-000042-7 [--metadata]`: prints the XÖV message of a submission
  * (validated against its XSDs); with --metadata the FIT-Connect-style metadata as JSON instead.
- * Uses DATABASE_URL, or the embedded default.
+ * Uses DATABASE_URL, or the embedded default (migrated first, like `npm start`).
  */
 import '../../timezone.js';
 import 'reflect-metadata';
@@ -10,8 +10,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../config/config.js';
 import { createRootLogger } from '../../common/logging/logger.js';
 import { LotseError } from '../../common/errors/lotse.error.js';
-import { startEmbeddedDefault } from '../../database/database-bootstrap.js';
-import type { EmbeddedDatabase } from '../../database/embedded-postgres.js';
+import { prepareDatabase } from '../../database/database-bootstrap.js';
 import { ormConfig } from '../../database/orm-config.js';
 import { FormsService } from '../../forms/forms.service.js';
 import { SubmissionEntity } from '../../submissions/entities/submission.entity.js';
@@ -23,12 +22,7 @@ if (!values.reference) {
   process.exit(2);
 }
 const config = loadConfig();
-let embedded: EmbeddedDatabase | undefined;
-let url = config.databaseUrl;
-if (!url) {
-  embedded = await startEmbeddedDefault(config, createRootLogger({ logLevel: 'warn' }));
-  url = embedded.url;
-}
+const { url, embedded } = await prepareDatabase(config, createRootLogger({ logLevel: 'warn' }));
 const orm = await MikroORM.init(ormConfig(url, config));
 try {
   const em = orm.em.fork();
