@@ -15,6 +15,7 @@ import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
 import { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
+import { SubmissionExportEntity } from '../xoev/entities/submission-export.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
 export const ENTITIES = [
@@ -35,4 +36,5 @@ export const ENTITIES = [
   RateLimitBucketEntity,
   SubmissionEventEntity,
   WebhookSubscriptionEntity,
+  SubmissionExportEntity,
 ];

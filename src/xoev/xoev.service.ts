@@ -17,6 +17,7 @@ import { formNamespace, formXsd } from './form-xsd.js';
 import { buildMessage } from './message.builder.js';
 import { messageSchemas } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
+import { SubmissionExportEntity } from './entities/submission-export.entity.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
 
@@ -61,9 +62,12 @@ export class XoevService {
   /**
    * The message of a submission, checked against the message XSD and the form XSD. One that does not
    * validate is never handed out: the failure is logged with the schema errors and EXPORT_INVALID raised.
+   * The first valid message is kept, and every later call returns it, so XML and metadata always match.
    */
   async export(submission: SubmissionEntity): Promise<XoevExport> {
     const em = this.em.fork();
+    const stored = await em.findOne(SubmissionExportEntity, { submissionId: submission.id });
+    if (stored) return exportOf(stored, submission.referenceNumber);
     const form = await em.findOneOrFail(FormVersionEntity, { id: `${submission.formId}@${submission.formVersion}` });
     const [organisation, serviceVersion] = await Promise.all([
       em.findOne(OrganisationEntity, { id: submission.organisationId }),
@@ -94,14 +98,23 @@ export class XoevService {
       this.logger.error({ msg: 'XÖV export does not validate; not delivered', referenceNumber: submission.referenceNumber, errors: validation.errors.slice(0, 20) });
       throw new LotseError(ErrorCode.EXPORT_INVALID);
     }
-    return {
-      xml,
-      metadata: {
-        submissionSchema: { schemaUri: formNamespace(form.formId, form.version), mimeType: 'application/xml' },
-        hash: { type: 'sha512', content: createHash('sha512').update(xml, 'utf8').digest('hex') },
-        messageId,
-        referenceNumber: submission.referenceNumber,
-      },
-    };
+    // two concurrent first exports: the first insert wins, and both hand out the winner
+    await em.execute(
+      'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
+      [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
+    );
+    return exportOf(await this.em.fork().findOneOrFail(SubmissionExportEntity, { submissionId: submission.id }), submission.referenceNumber);
   }
+}
+
+function exportOf(stored: SubmissionExportEntity, referenceNumber: string): XoevExport {
+  return {
+    xml: stored.xml,
+    metadata: {
+      submissionSchema: { schemaUri: stored.schemaUri, mimeType: 'application/xml' },
+      hash: { type: 'sha512', content: stored.sha512 },
+      messageId: stored.messageId,
+      referenceNumber,
+    },
+  };
 }

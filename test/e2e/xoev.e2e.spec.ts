@@ -82,6 +82,12 @@ describe('XÖV export of submissions', () => {
     expect(http.headers.get('x-lotse-sha512')).toBe(createHash('sha512').update(body, 'utf8').digest('hex'));
     const meta = await t.gql<Json>('query($id: ID!) { submissionExportMetadata(id: $id) }', { id }, caseworker);
     expect(meta.body.data!.submissionExportMetadata).toMatchObject({ submissionSchema: { schemaUri: 'urn:lotse:form:testantrag:1.0', mimeType: 'application/xml' }, hash: { type: 'sha512' }, referenceNumber: reference });
+    // one message per submission: API, HTTP and metadata hand out the same bytes, and the hash fits them
+    expect(body).toBe(xml);
+    expect(meta.body.data!.submissionExportMetadata.hash.content).toBe(createHash('sha512').update(xml, 'utf8').digest('hex'));
+    const both = await t.gql<Json>('query($id: ID!) { a: submissionXml(id: $id) b: submissionExportMetadata(id: $id) }', { id }, caseworker);
+    expect(both.body.data!.a).toBe(xml);
+    expect(both.body.data!.b.messageId).toBe(meta.body.data!.submissionExportMetadata.messageId);
 
     expect((await fetch(`${t.baseUrl}/submissions/${id}/xoev.xml`)).status).toBe(401);
     const other = await bearer(t.config, Role.CASEWORKER, '03453');
@@ -110,6 +116,9 @@ describe('XÖV export of submissions', () => {
     const event = await until(() => exported.find((e) => e.data.referenceNumber === reference));
     expect(event.data.xml).toContain(`<aktenzeichen>${reference}</aktenzeichen>`);
     expect(event.data.metadata.hash.content).toBe(createHash('sha512').update(event.data.xml, 'utf8').digest('hex'));
+    const { id } = (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [reference]))).rows[0];
+    const served = await t.gql<{ submissionXml: string }>('query($id: ID!) { submissionXml(id: $id) }', { id }, caseworker);
+    expect(served.body.data!.submissionXml).toBe(event.data.xml);
   });
 
   it('never delivers an export that does not validate, and reports it', async () => {
