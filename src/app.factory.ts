@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
@@ -30,6 +31,19 @@ function isGraphQLPost(request: FastifyRequest): boolean {
   return (q === -1 ? request.url : request.url.slice(0, q)) === '/graphql';
 }
 
+/** Passes a body through and fails it once it grows beyond `limit` bytes (for bodies without content-length). */
+function limitStream(payload: NodeJS.ReadableStream, limit: number): NodeJS.ReadableStream {
+  let seen = 0;
+  const limited = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      done(seen > limit ? new LotseError(ErrorCode.PAYLOAD_TOO_LARGE) : null, chunk);
+    },
+  });
+  payload.on('error', (error) => limited.destroy(error));
+  return payload.pipe(limited);
+}
+
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
 export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -46,6 +60,18 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
+  // Imports send whole files through GraphQL: signed-in callers may send up to twice the import limit (JSON
+  // escaping), everyone else stays at BODY_LIMIT_BYTES, checked before the body is read.
+  const authenticatedLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
+  fastify.addHook('onRoute', (route) => {
+    if (route.url === '/graphql') route.bodyLimit = authenticatedLimit;
+  });
+  fastify.addHook('preParsing', async (request, _reply, payload) => {
+    if (!isGraphQLPost(request) || request.headers.authorization) return payload;
+    const declared = Number(request.headers['content-length'] ?? Number.NaN);
+    if (declared > config.bodyLimitBytes) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+    return Number.isFinite(declared) ? payload : limitStream(payload, config.bodyLimitBytes);
+  });
   // Only JSON bodies: a form or text body would make a cross-site "simple request" possible.
   fastify.removeContentTypeParser('text/plain');
 

@@ -7,6 +7,7 @@ import { SubmissionsModule } from './submissions/submissions.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { XoevModule } from './xoev/xoev.module.js';
+import { InteropModule } from './interop/interop.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         ProcessingModule,
         DeliveryModule,
         XoevModule,
+        InteropModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

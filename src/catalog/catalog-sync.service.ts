@@ -12,9 +12,8 @@ import { MunicipalOverrideEntity } from './entities/municipal-override.entity.js
 import { OrganisationEntity } from './entities/organisation.entity.js';
 import { ServiceAreaEntity } from './entities/service-area.entity.js';
 import { ServicePointEntity } from './entities/service-point.entity.js';
-import { ServiceVersionEntity } from './entities/service-version.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
-import { foldGerman } from './search-text.js';
+import { writeSearchDocument, writeService } from './catalog-writer.js';
 import { catalogChanged } from './catalog-cache.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { publishSchema } from '../forms/form-schema.js';
@@ -31,18 +30,6 @@ export interface SyncResult {
 }
 
 const SYNC_LOCK = 'lotse.catalog.sync';
-
-const texts = (values: Array<{ de: string; [k: string]: string | undefined } | undefined>) =>
-  values.flatMap((v) => (v ? Object.values(v).filter((s): s is string => typeof s === 'string') : [])).join(' ');
-
-/** The folded search columns of a service. */
-export function searchColumns(data: ServiceFile) {
-  const title = foldGerman(texts([data.title]));
-  const terms = foldGerman([...(data.synonyms ?? []), ...(data.keywords ?? [])].join(' '));
-  const teaser = foldGerman(texts([data.teaser]));
-  const body = foldGerman(texts([data.description, data.hints, ...(data.prerequisites ?? []), ...(data.procedure ?? [])]));
-  return { title, terms, teaser, body, titleSort: foldGerman(data.title.de), searchText: [title, terms, teaser].join(' ') };
-}
 
 /**
  * Brings the database to the catalog on disk, in one transaction: files whose hash is unchanged are skipped,
@@ -112,7 +99,7 @@ export class CatalogSyncService {
       await em.flush();
       // also services whose search document is missing (e.g. cleared by a migration that changes the search)
       const unindexed = await em.find(ServiceEntity, { searchDocument: null, id: { $nin: changedServices.map((s) => s.id) } });
-      for (const service of [...changedServices, ...unindexed]) await this.writeSearchDocument(em, service);
+      for (const service of [...changedServices, ...unindexed]) await writeSearchDocument(em, service);
 
       const outcome: SyncResult['outcome'] = filesChanged + filesRemoved > 0 ? 'APPLIED' : 'UNCHANGED';
       em.create(CatalogSyncRun, { outcome, filesChanged, filesRemoved, newServiceVersions });
@@ -154,7 +141,7 @@ export class CatalogSyncService {
         return undefined;
       }
       case 'service':
-        return this.applyService(em, entry as Entry<ServiceFile>);
+        return writeService(em, (entry as Entry<ServiceFile>).data, entry.hash);
       case 'formVersion':
         await this.applyFormVersion(em, entry as Entry<FormVersionFile>, codeLists);
         return undefined;
@@ -203,50 +190,6 @@ export class CatalogSyncService {
     const existing = await em.findOne(entity, { id } as never);
     if (existing) em.assign(existing, values as never);
     else em.create(entity, { id, ...values } as never);
-  }
-
-  private async applyService(em: EntityManager, entry: Entry<ServiceFile>) {
-    const data = entry.data;
-    const columns = searchColumns(data);
-    const values = {
-      contentHash: entry.hash,
-      status: data.status,
-      areaId: data.areaId,
-      leikaKey: data.leikaKey ?? undefined,
-      responsibilityLevel: data.responsibilityLevel,
-      audience: [...data.audience],
-      lifeSituations: [...(data.lifeSituations ?? [])],
-      onlineAvailability: data.onlineAvailability,
-      validFrom: data.validFrom ?? undefined,
-      validTo: data.validTo ?? undefined,
-      titleSort: columns.titleSort,
-      searchText: columns.searchText,
-      removed: false,
-      data,
-    };
-    const existing = await em.findOne(ServiceEntity, { id: data.id });
-    const latest = existing ? await em.findOne(ServiceVersionEntity, { serviceId: data.id }, { orderBy: { version: 'desc' } }) : null;
-    const newVersion = !latest || latest.contentHash !== entry.hash;
-    const version = newVersion ? (latest?.version ?? 0) + 1 : latest.version;
-    if (newVersion) em.create(ServiceVersionEntity, { serviceId: data.id, version, contentHash: entry.hash, status: data.status, data });
-    let entity: ServiceEntity;
-    if (existing) {
-      entity = em.assign(existing, { ...values, version });
-    } else {
-      entity = em.create(ServiceEntity, { id: data.id, version, ...values });
-    }
-    return { entity, newVersion };
-  }
-
-  private async writeSearchDocument(em: EntityManager, service: ServiceEntity) {
-    const c = searchColumns(service.data);
-    await em.execute(
-      `update "service" set "search_document" =
-         setweight(to_tsvector('german', ?), 'A') || setweight(to_tsvector('german', ?), 'B') ||
-         setweight(to_tsvector('german', ?), 'C') || setweight(to_tsvector('german', ?), 'D')
-       where "id" = ?`,
-      [c.title, c.terms, c.teaser, c.body, service.id],
-    );
   }
 
   private async remove(em: EntityManager, kind: CatalogKind, path: string) {

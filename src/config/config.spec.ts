@@ -9,6 +9,7 @@ describe('loadConfig', () => {
       port: 3000,
       graphqlIntrospection: true,
       bodyLimitBytes: 102400,
+      importMaxBytes: 5242880,
       shutdownTimeoutMs: 10000,
       corsOrigins: [],
     });

@@ -35,6 +35,8 @@ const VARIABLES: ReadonlyArray<{
   { key: 'graphqlMaxComplexity', env: 'GRAPHQL_MAX_COMPLEXITY', kind: 'integer', fallback: () => '2000' },
   { key: 'graphqlMaxAliases', env: 'GRAPHQL_MAX_ALIASES', kind: 'integer', fallback: () => '30' },
   { key: 'bodyLimitBytes', env: 'BODY_LIMIT_BYTES', kind: 'integer', fallback: () => '102400' },
+  { key: 'importMaxBytes', env: 'IMPORT_MAX_BYTES', kind: 'integer', fallback: () => String(5 * 1024 * 1024) },
+  { key: 'xdatenfelderXsdDir', env: 'XDATENFELDER_XSD_DIR', kind: 'string' },
   { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', kind: 'integer', fallback: () => '10000' },
   { key: 'corsOrigins', env: 'CORS_ORIGINS', kind: 'list', fallback: () => '' },
   { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
@@ -159,5 +161,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = data as unknown as AppConfig;
   if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
   if (!isAbsolute(config.catalogDir)) config.catalogDir = join(projectRoot(), config.catalogDir);
+  if (config.xdatenfelderXsdDir && !isAbsolute(config.xdatenfelderXsdDir)) config.xdatenfelderXsdDir = join(projectRoot(), config.xdatenfelderXsdDir);
   return config;
 }

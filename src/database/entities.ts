@@ -16,6 +16,8 @@ import { SubmissionEventEntity } from '../processing/entities/submission-event.e
 import { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 import { SubmissionExportEntity } from '../xoev/entities/submission-export.entity.js';
+import { ImportRunEntity } from '../interop/entities/import-run.entity.js';
+import { ImportedEntryEntity } from '../interop/entities/imported-entry.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
 export const ENTITIES = [
@@ -37,4 +39,6 @@ export const ENTITIES = [
   SubmissionEventEntity,
   WebhookSubscriptionEntity,
   SubmissionExportEntity,
+  ImportRunEntity,
+  ImportedEntryEntity,
 ];

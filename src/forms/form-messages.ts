@@ -82,6 +82,11 @@ export function messageFor(error: ErrorObject, label: string, locale: MessageLoc
         ? `${f} enthält Steuerzeichen oder ungültige Zeichen, die nicht übermittelt werden können; bitte entfernen Sie sie.`
         : `${f} contains control or invalid characters that cannot be transmitted; please remove them.`;
     case 'x-format':
+      if (p.format === 'din91379') {
+        return de
+          ? `${f} enthält Zeichen außerhalb der lateinischen Zeichen nach DIN 91379 (zum Beispiel kyrillische oder griechische Buchstaben oder Emojis).`
+          : `${f} contains characters outside the Latin characters of DIN 91379 (such as Cyrillic or Greek letters or emoji).`;
+      }
       return de ? `${f} ist keine gültige IBAN (Prüfziffer oder Länge stimmt nicht).` : `${f} is not a valid IBAN (check digits or length).`;
     case 'oneOf':
     case 'anyOf':

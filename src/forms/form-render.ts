@@ -9,6 +9,7 @@ const WIDGETS: Record<string, Json> = {
   textarea: { 'ui:widget': 'textarea' },
   currency: { 'ui:options': { inputType: 'text', inputMode: 'decimal' } },
   attachment: { 'ui:options': { attachment: true } },
+  hidden: { 'ui:widget': 'hidden' },
 };
 
 function rjsfNode(node: FormSchemaNode, localizer: Localizer): Json {

@@ -1,9 +1,11 @@
+import type { SchemaValidateFunction } from 'ajv';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import type { LocalizedText } from '../generated/catalog-common.js';
 import { X_KEYWORDS, type FormSchemaNode } from './form.types.js';
 import { messageFor, type MessageLocale } from './form-messages.js';
 import { fieldIndex, fieldKey, type FieldInfo } from './form-schema.js';
+import { isDin91379Text } from './din91379.js';
 import { isValidIban } from './iban.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020, options?: unknown) => Ajv2020;
@@ -29,11 +31,25 @@ export interface ValidationOutcome {
   truncated: boolean;
 }
 
+/** The checks behind `x-format`; a failure names the format in its params, so that messages can tell them apart. */
+const X_FORMAT_CHECKS = new Map<string, (value: string) => boolean>([
+  ['iban', isValidIban],
+  ['din91379', isDin91379Text],
+]);
+
+const checkXFormat: SchemaValidateFunction = (format: string, value: string): boolean => {
+  const check = X_FORMAT_CHECKS.get(format);
+  if (!check || check(value)) return true;
+  checkXFormat.errors = [{ keyword: 'x-format', params: { format } }];
+  return false;
+};
+
 /**
  * The one ajv instance for form data: JSON Schema 2020-12, strict mode (except strictRequired, which would
  * forbid the standard conditional `then: { required: [...] }`), formats from ajv-formats
  * (with formatMinimum/formatMaximum for date bounds), `$data` off, all errors. The x- annotations are
- * registered as such; `x-format: iban` also checks the IBAN's check digits.
+ * registered as such; `x-format: iban` also checks the IBAN's check digits, `x-format: din91379` the character
+ * set of DIN 91379 datatype C (FIM `text_latin`).
  */
 export function createFormAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, $data: false, messages: false });
@@ -47,8 +63,8 @@ export function createFormAjv(): Ajv2020 {
     keyword: 'x-format',
     schemaType: 'string',
     type: 'string',
-    errors: false,
-    validate: (format: string, value: string) => format !== 'iban' || isValidIban(value),
+    errors: true,
+    validate: checkXFormat,
   });
   return ajv;
 }

@@ -30,13 +30,16 @@ function bounded(node: FormSchemaNode): boolean {
  * Forms: each version against the rules of a form (labels, bounded strings, layout, code lists, date bounds,
  * routing) and compiled in ajv strict mode; the examples of each form against its latest version.
  */
-export function checkForms(catalog: Catalog, report: Report, today = berlinDate(new Date())): void {
+export function checkForms(catalog: Catalog, report: Report, today = berlinDate(new Date()), options: { requireService?: boolean } = {}): void {
   const codeLists = new Map<string, CodeListFile>([...catalog.codeLists].map(([id, e]) => [id, e.data]));
   const ajv = createFormAjv();
   const compiled = new Map<string, { form: CompiledForm; published: FormSchemaNode } | null>();
 
   for (const [key, { data, path }] of catalog.forms) {
-    if (!catalog.services.has(data.serviceId)) report(path, '/serviceId', `Die Leistung „${data.serviceId}“ gibt es nicht.`);
+    if (!data.serviceId) {
+      if (options.requireService !== false) report(path, '', 'Ein Formular im Katalog braucht eine Leistung (serviceId).');
+    }
+    else if (!catalog.services.has(data.serviceId)) report(path, '/serviceId', `Die Leistung „${data.serviceId}“ gibt es nicht.`);
     if (!catalog.organisations.has(data.owner)) report(path, '/owner', `Die Organisation „${data.owner}“ gibt es nicht.`);
     const schema = data.schema as FormSchemaNode;
 

@@ -21,6 +21,8 @@ export interface FormSchemaNode {
   'x-label'?: LocalizedText;
   'x-help'?: LocalizedText;
   'x-fim'?: { id?: string; version?: string; datentyp?: string; feldart?: string };
+  /** FIM rules on this element, kept readable (they are prose in real exports and are not executed). */
+  'x-rules'?: Array<{ id: string; version?: string; name: string; text?: LocalizedText }>;
   'x-codelist'?: string;
   'x-enum-labels'?: Record<string, LocalizedText>;
   'x-widget'?: string;
@@ -30,4 +32,4 @@ export interface FormSchemaNode {
 }
 
 /** The Lotse annotations: kept in catalog files, stripped from what frontends get. */
-export const X_KEYWORDS = ['x-label', 'x-help', 'x-fim', 'x-codelist', 'x-enum-labels', 'x-widget', 'x-format', 'x-date'] as const;
+export const X_KEYWORDS = ['x-label', 'x-help', 'x-fim', 'x-codelist', 'x-enum-labels', 'x-widget', 'x-format', 'x-date', 'x-rules'] as const;

@@ -4,7 +4,7 @@ import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { Localizer } from '../catalog/localize.js';
 import { berlinDate } from '../catalog/opening-hours.js';
-import { FormVersionEntity } from './entities/form-version.entity.js';
+import { FormVersionEntity, liveServiceId } from './entities/form-version.entity.js';
 import { cached } from '../catalog/catalog-cache.js';
 import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
@@ -67,7 +67,7 @@ export class FormsService {
     }
     const byService = new Map<string, FormVersionEntity[]>();
     for (const form of [...latest.values()].sort((a, b) => a.formId.localeCompare(b.formId))) {
-      byService.set(form.serviceId, [...(byService.get(form.serviceId) ?? []), form]);
+      byService.set(liveServiceId(form), [...(byService.get(liveServiceId(form)) ?? []), form]);
     }
     return byService;
   }
@@ -80,7 +80,7 @@ export class FormsService {
       id: form.formId,
       version: form.version,
       status: form.status as ServiceStatus,
-      serviceId: form.serviceId,
+      serviceId: liveServiceId(form),
       title: l.text(file.title, 'title'),
       description: l.text(file.description, 'description'),
       jsonSchema: renderSchema(form.publishedSchema, today, l, file.title),
@@ -92,6 +92,9 @@ export class FormsService {
         sections: s.sections.map((section) => ({ id: section.id, title: l.text(section.title, 'steps'), description: l.text(section.description, 'steps'), fields: [...section.fields] })),
       })),
       fim: fimAnnotations(form.publishedSchema),
+      provenance: form.provenance
+        ? { format: form.provenance.format, fileHash: form.provenance.fileHash, fimId: form.provenance.fimId, fimVersion: form.provenance.fimVersion, organisationId: form.provenance.organisationId, importedAt: form.provenance.importedAt }
+        : undefined,
       locale: 'de',
       fallbackFields: [],
     };

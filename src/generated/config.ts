@@ -194,4 +194,12 @@ export interface AppConfig {
    * XOEV_DIRECTORY_LIST_VERSION: version of that code list.
    */
   xoevDirectoryListVersion: string;
+  /**
+   * IMPORT_MAX_BYTES: the largest file an import accepts (default 5 MB), checked before parsing.
+   */
+  importMaxBytes: number;
+  /**
+   * XDATENFELDER_XSD_DIR: folder with the official XDatenfelder XSDs for strict imports, laid out as xsd-2.0/xdatenfelder.xsd and xsd-3.0.0/xdatenfelder.xsd (with the files they include). Unset: strict imports are refused with SCHEMA_UNAVAILABLE; lenient ones work.
+   */
+  xdatenfelderXsdDir?: string;
 }

@@ -9,6 +9,10 @@
  */
 export type Slug = string;
 /**
+ * A stable identifier: lower case letters, digits and single hyphens.
+ */
+export type Slug1 = string;
+/**
  * Facts the editors could not verify yet; each names the field by JSON pointer and says why.
  */
 export type Unverified = {
@@ -30,7 +34,7 @@ export interface FormVersionFile {
    * DRAFT is not served publicly; RETIRED forms take no more submissions.
    */
   status: 'DRAFT' | 'PUBLISHED' | 'RETIRED';
-  serviceId: Slug;
+  serviceId?: Slug1;
   /**
    * The organisation whose editors maintain the form.
    */
@@ -38,11 +42,15 @@ export interface FormVersionFile {
   title: LocalizedText;
   description?: LocalizedText;
   /**
-   * The FIM Stammdatenschema this form implements, where known (never invented).
+   * The FIM Stammdatenschema this form implements, where known (never invented). Forms imported from XDatenfelder carry the whole Stammdatenschema in `stammdatenschema`, so they can be exported back.
    */
   fim?: {
+    /**
+     * The FIM id (usually S + digits; imports of a single Datenfeldgruppe carry its G id).
+     */
     id: string;
     version?: string;
+    stammdatenschema?: FimStammdatenschema;
   };
   /**
    * Where the applicant's municipality (AGS) is in the data: the submission goes to the organisation responsible there.
@@ -162,4 +170,204 @@ export interface LocalizedText {
    * via the `patternProperty` "^(?!de$)[a-z]{2}$".
    */
   [k: string]: string | undefined;
+}
+/**
+ * A FIM Stammdatenschema (XDatenfelder 2.0 or 3.0.0) as Lotse keeps it: everything the XML says that a JSON Schema cannot, so that the form can be exported back to XDatenfelder. Groups, fields and rules are defined once in `elements` and `regeln` and referenced by key (`<id>@<version>`, or `<id>` without a version), as FIM reuses its building blocks. Texts are trimmed; placeholders such as `-` are kept as they were.
+ */
+export interface FimStammdatenschema {
+  /**
+   * The format it was read from.
+   */
+  standard: 'XDATENFELDER_2' | 'XDATENFELDER_3';
+  /**
+   * Absent for a Stammdatenschema (xdatenfelder.stammdatenschema.0102); DATENFELDGRUPPE when the file was a single group (xdatenfelder.datenfeldgruppe.0103), read as a schema holding that group once, with the group's identification.
+   */
+  nachricht?: 'DATENFELDGRUPPE';
+  angaben: Angaben;
+  hilfetext?: string;
+  /**
+   * xdf3: the schema's display name.
+   */
+  bezeichnung?: string;
+  ableitungsmodifikationenStruktur?: string;
+  ableitungsmodifikationenRepraesentation?: string;
+  dokumentsteckbrief?: Identifikation;
+  /**
+   * The rules on the schema itself, keys into `regeln`.
+   */
+  regelKeys?: string[];
+  struktur: Struktur[];
+  /**
+   * Groups and fields by key (`<id>@<version>`).
+   */
+  elements: {
+    [k: string]: Element | undefined;
+  };
+  /**
+   * Rules by key (`<id>@<version>`).
+   */
+  regeln: {
+    [k: string]: Regel | undefined;
+  };
+}
+/**
+ * AllgemeineAngaben and Schemaelementangaben of both versions; absent means the element was absent, an empty string means it was present and empty.
+ *
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Angaben".
+ */
+export interface Angaben {
+  identifikation: Identifikation;
+  name: string;
+  bezeichnungEingabe?: string;
+  bezeichnungAusgabe?: string;
+  beschreibung?: string;
+  definition?: string;
+  /**
+   * xdf2: one text; xdf3: several Rechtsbezüge, joined here in order.
+   */
+  bezug?: Bezug[];
+  /**
+   * xdf2 status code (aktiv, inaktiv, inVorbereitung); xdf3 freigabestatus code.
+   */
+  status?: string;
+  statusListVersionID?: string;
+  statusGesetztAm?: string;
+  statusGesetztDurch?: string;
+  fachlicherErsteller?: string;
+  gueltigAb?: string;
+  gueltigBis?: string;
+  versionshinweis?: string;
+  freigabedatum?: string;
+  veroeffentlichungsdatum?: string;
+  letzteAenderung?: string;
+  /**
+   * ABS, HAR or RNG.
+   */
+  schemaelementart?: string;
+  hilfetextEingabe?: string;
+  hilfetextAusgabe?: string;
+  stichwort?: string[];
+}
+/**
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Identifikation".
+ */
+export interface Identifikation {
+  id: string;
+  version?: string;
+}
+/**
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Bezug".
+ */
+export interface Bezug {
+  text: string;
+  link?: string;
+}
+/**
+ * One position in a schema or group: the element it holds and how often.
+ *
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Struktur".
+ */
+export interface Struktur {
+  /**
+   * min:max, max a number or *.
+   */
+  anzahl: string;
+  bezug?: Bezug[];
+  /**
+   * Key into `elements`.
+   */
+  element: string;
+}
+/**
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Element".
+ */
+export interface Element {
+  art: 'GRUPPE' | 'FELD';
+  angaben: Angaben;
+  regelKeys: string[];
+  /**
+   * xdf3 group kind; X is a selection group (exactly one child).
+   */
+  gruppenart?: string;
+  /**
+   * Groups: their children in order.
+   */
+  struktur?: Struktur[];
+  /**
+   * Fields: input, label, select, hidden, locked.
+   */
+  feldart?: string;
+  /**
+   * Fields: text, text_latin, date, time, datetime, bool, num, num_int, num_currency, file, obj.
+   */
+  datentyp?: string;
+  praezisierung?: Praezisierung;
+  inhalt?: string;
+  vorbefuellung?: string;
+  codeliste?: CodelisteReferenz;
+  codeKey?: string;
+  nameKey?: string;
+  helpKey?: string;
+  /**
+   * xdf3 inline values of a select field.
+   */
+  werte?: {
+    code: string;
+    name: string;
+    hilfe?: string;
+  }[];
+  maxSize?: number;
+  mediaType?: string[];
+}
+/**
+ * Precision: the numbers as understood, and the original text (xdf2 JSON or legacy text; xdf3 element content).
+ *
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Praezisierung".
+ */
+export interface Praezisierung {
+  text?: string;
+  minLength?: number;
+  maxLength?: number;
+  minValue?: string;
+  maxValue?: string;
+  pattern?: string;
+}
+/**
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "CodelisteReferenz".
+ */
+export interface CodelisteReferenz {
+  /**
+   * xdf2: the C id of the code list.
+   */
+  id?: string;
+  /**
+   * xdf2: the version of the C id.
+   */
+  version?: string;
+  canonicalIdentification?: string;
+  genericodeVersion?: string;
+  canonicalVersionUri?: string;
+}
+/**
+ * This interface was referenced by `FimStammdatenschema`'s JSON-Schema
+ * via the `definition` "Regel".
+ */
+export interface Regel {
+  angaben: Angaben;
+  /**
+   * xdf2 script, xdf3 skript: kept, never run.
+   */
+  script?: string;
+  freitextRegel?: string;
+  /**
+   * xdf3 Regeltyp code: B, K, M, V.
+   */
+  typ?: string;
 }

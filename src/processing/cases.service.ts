@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
+import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
 import type { Principal } from '../common/auth/access.guard.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { assertPageSize, decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
-import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { SubmissionStatus } from '../submissions/models/submission.model.js';
 import type { CaseFilter } from './dto/case-filter.input.js';
@@ -29,10 +29,7 @@ export class CasesService {
 
   /** The organisation of the token and the units below it. */
   async visibleOrganisations(principal: Principal): Promise<string[]> {
-    const org = principal.organisationId;
-    if (!org) return [];
-    const units = await this.em.find(OrganisationEntity, { parentId: org, kind: 'UNIT' }, { fields: ['id'] });
-    return [org, ...units.map((u) => u.id)];
+    return visibleOrganisationIds(this.em, principal);
   }
 
   async list(principal: Principal, filter: CaseFilter | undefined, first: number | undefined, after: string | undefined): Promise<CaseConnection> {

@@ -10,6 +10,7 @@ import { CatalogQueryService } from '../catalog/catalog-query.service.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import { cached } from '../catalog/catalog-cache.js';
 import { FormsService } from '../forms/forms.service.js';
+import { liveServiceId } from '../forms/entities/form-version.entity.js';
 import { deriveAccessCode, hashAccessCode, newSalt } from './access-code.js';
 import { DraftsService } from './drafts.service.js';
 import type { SubmitFormInput } from './dto/submit-form.input.js';
@@ -72,7 +73,7 @@ export class SubmissionsService {
 
     const agsField = form.data.routing?.agsField;
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
-    const route = await cached(`route:${form.serviceId}:${ags ?? ''}`, () => this.catalog.routeSubmission(form.serviceId, ags));
+    const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags));
 
     const stored = await this.em.fork().transactional(async (em) => {
       // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
@@ -96,7 +97,7 @@ export class SubmissionsService {
         accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
         formId: form.formId,
         formVersion: form.version,
-        serviceId: form.serviceId,
+        serviceId: liveServiceId(form),
         serviceVersion: route.serviceVersion,
         organisationId: route.organisationId,
         ags,

@@ -28,7 +28,7 @@ describe('the forms of the catalog', () => {
 
   it('has at least 12 forms for services of at least 10 areas', () => {
     const latest = latestVersions(check.catalog.forms.values());
-    const areas = new Set([...latest.values()].map((f) => check.catalog.services.get(f.data.serviceId)!.data.areaId));
+    const areas = new Set([...latest.values()].map((f) => check.catalog.services.get(f.data.serviceId!)!.data.areaId));
     expect(latest.size).toBeGreaterThanOrEqual(12);
     expect(areas.size).toBeGreaterThanOrEqual(10);
   });

@@ -97,7 +97,7 @@ describe('XÖV round trip for generated submissions', () => {
           referenceNumber: 'CLP-2026-000001-0',
           formId: file.id,
           formVersion: file.version,
-          serviceId: file.serviceId,
+          serviceId: file.serviceId!,
           submittedAt: new Date('2026-11-25T09:00:00Z'),
           language: 'de',
           sha256: sha256Hex(canonicalJson(data)),

@@ -33,6 +33,7 @@ export enum ErrorCode {
   DRAFT_NOT_FOUND = 'DRAFT_NOT_FOUND',
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   EXPORT_INVALID = 'EXPORT_INVALID',
+  FORM_ALREADY_PUBLISHED = 'FORM_ALREADY_PUBLISHED',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -151,6 +152,11 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 409,
     de: 'Dieser Statuswechsel ist nicht erlaubt.',
     en: 'This status change is not allowed.',
+  },
+  FORM_ALREADY_PUBLISHED: {
+    status: 409,
+    de: 'Diese Formularversion ist bereits veröffentlicht; veröffentlichte Versionen bleiben unverändert.',
+    en: 'This form version is already published; published versions never change.',
   },
   EXPORT_INVALID: {
     status: 500,

@@ -3,6 +3,7 @@ import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import type { FormVersionFile } from '../../generated/form.js';
 import { CatalogEntity } from '../../catalog/entities/catalog-entity.base.js';
 import type { FormSchemaNode } from '../form.types.js';
+import type { FormProvenance } from '../../interop/import.types.js';
 
 /**
  * One version of a form, id `<form id>@<version>`. `publishedSchema` is frozen at publication: code lists
@@ -20,9 +21,10 @@ export class FormVersionEntity extends CatalogEntity {
   @Property({ type: 'text' })
   status!: FormVersionFile['status'];
 
+  /** Set for every published version; a draft imported from FIM may lack it until `publishForm`. */
   @Index()
-  @Property({ type: 'text' })
-  serviceId!: string;
+  @Property({ type: 'text', nullable: true })
+  serviceId?: string;
 
   @Property({ type: 'text' })
   owner!: string;
@@ -38,4 +40,14 @@ export class FormVersionEntity extends CatalogEntity {
 
   @Property({ type: 'boolean' })
   removed: Opt<boolean> = false;
+
+  /** Set when the version came from an import (FIM XDatenfelder or a bundle), not from the catalog in git. */
+  @Property({ type: 'json', nullable: true })
+  provenance?: FormProvenance;
+}
+
+/** The service of a version that is or was published (`publishForm` refuses a version without one). */
+export function liveServiceId(form: FormVersionEntity): string {
+  if (!form.serviceId) throw new Error(`Form version ${form.id} (${form.status}) has no service`);
+  return form.serviceId;
 }

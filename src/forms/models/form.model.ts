@@ -26,6 +26,16 @@ export class FimAnnotation {
   @Field(() => String, { nullable: true }) feldart?: string;
 }
 
+@ObjectType({ description: 'Where an imported form version came from.' })
+export class FormProvenanceInfo {
+  @Field({ description: 'XDATENFELDER_2, XDATENFELDER_3 or BUNDLE.' }) format!: string;
+  @Field({ description: 'SHA-256 of the imported file.' }) fileHash!: string;
+  @Field(() => String, { nullable: true }) fimId?: string;
+  @Field(() => String, { nullable: true }) fimVersion?: string;
+  @Field({ description: 'The organisation that imported it.' }) organisationId!: string;
+  @Field() importedAt!: string;
+}
+
 @ObjectType({ description: 'A form version, ready to render with react-jsonschema-form or JSON Forms.' })
 export class Form {
   @Field(() => ID) id!: string;
@@ -39,6 +49,7 @@ export class Form {
   @Field(() => JsonScalar, { description: 'uischema for JSON Forms (steps as a stepper Categorization).' }) uischema!: unknown;
   @Field(() => [FormStep]) steps!: FormStep[];
   @Field(() => [FimAnnotation]) fim!: FimAnnotation[];
+  @Field(() => FormProvenanceInfo, { nullable: true, description: 'Set when the version came from an import rather than the catalog in git.' }) provenance?: FormProvenanceInfo;
   @Field({ description: 'The language served.' }) locale!: string;
   @Field(() => [String], { description: 'Texts served in German because the requested language is missing.' }) fallbackFields!: string[];
 }
