@@ -4,7 +4,8 @@
  *   (a) the `services` query (20 nodes) against a bare Fastify route answering the same JSON;
  *   (b) `submitForm` against a raw pg INSERT of the same row behind a bare Fastify route;
  *   (c) a burst of malformed requests, reporting the service's memory before and after;
- *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder.
+ *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder;
+ *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files.
  * Prints requests/s, p99 latency and the ratios, and writes bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -16,6 +17,7 @@ import autocannon from 'autocannon';
 import { projectRoot } from '../src/common/project-root.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { exportBench } from './export.js';
+import { importBench } from './import.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -101,6 +103,7 @@ try {
   const bad = await load(`${base}/graphql`, '{"query": "{ services { totalCount ');
   const rssAfter = memoryOf(service.pid!);
   const xoevExport = await exportBench(ROOT, DURATION / 2);
+  const imports = await importBench(DURATION / 2);
 
   const results = {
     date: new Date().toISOString(),
@@ -109,6 +112,7 @@ try {
     servicesQuery: { lotse: servicesLotse, bareFastify: servicesBare, ratio: +(servicesLotse.rps / servicesBare.rps).toFixed(3) },
     submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: +(submitLotse.rps / insertBare.rps).toFixed(3) },
     xoevExport,
+    imports,
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -120,6 +124,9 @@ try {
   console.log(`ratio submitForm: ${results.submitForm.ratio}`);
   console.log(`XÖV export (${xoevExport.form}): build ${xoevExport.buildPerSecond}/s, build + XSD validation ${xoevExport.buildAndValidatePerSecond}/s, XMLBuilder baseline ${xoevExport.xmlBuilderPerSecond}/s`);
   console.log(`ratio export: ${xoevExport.ratioBuild} (build), ${xoevExport.ratioBuildAndValidate} (build + validation)`);
+  console.log(`import (xdf2, ${imports.schemaBytes} bytes): ${imports.importsPerSecond}/s, plain fast-xml-parser ${imports.plainParsesPerSecond}/s, ratio ${imports.ratioImport}`);
+  for (const a of imports.attacks) console.log(`  ${a.name.padEnd(42)} ${a.code.padEnd(28)} refused in ${a.refuseMs} ms (plain parse of a harmless file that size: ${a.plainParseMs} ms, ratio ${a.ratio})`);
+  console.log(`RSS around the refusals: ${imports.rssBeforeMiB} -> ${imports.rssAfterMiB} MiB`);
   console.log(`malformed requests: ${results.malformedRequests.requests}, RSS ${results.malformedRequests.rssBeforeMiB} -> ${results.malformedRequests.rssAfterMiB} MiB`);
   if (servicesLotse.non2xx + submitLotse.non2xx + servicesLotse.errors + submitLotse.errors > 0) throw new Error('the service answered with errors under load');
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });

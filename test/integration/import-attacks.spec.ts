@@ -99,7 +99,7 @@ describe('import attacks', () => {
     it('builds a deep tree iteratively when the configured limits allow it', () => {
       // Not 100,000: fast-xml-parser's cost grows with depth × elements, which the default limits keep small.
       const n = 5_000;
-      const root = parseXml('<a>'.repeat(n) + 'tief' + '</a>'.repeat(n), { maxBytes: DEFAULT_XML_LIMITS.maxBytes, maxDepth: n, maxElements: n });
+      const root = parseXml('<a>'.repeat(n) + 'tief' + '</a>'.repeat(n), { ...DEFAULT_XML_LIMITS, maxDepth: n, maxElements: n });
       expect(depthOf(root)).toBe(n);
     });
 
@@ -137,11 +137,12 @@ describe('import attacks', () => {
   });
 
   describe('character references', () => {
-    it('decodes a flood of one million valid references', () => {
-      const n = 1_000_000;
+    it('decodes up to the limit of valid references, and refuses a flood of one million', () => {
+      const n = DEFAULT_XML_LIMITS.maxReferences;
       const root = parseXml(`<a>${'&#65;'.repeat(n)}</a>`);
       expect(root.text).toHaveLength(n);
       expect(/^A+$/.test(root.text)).toBe(true);
+      expect(refusedImport(`<a>\n${'&#65;'.repeat(1_000_000)}</a>`)).toMatchObject({ code: ImportProblemCode.INPUT_TOO_LARGE, line: 2 });
     });
 
     it('refuses a huge numeric reference', () => {

@@ -32,6 +32,11 @@ const CODELIST_REF = `
     </xdf:genericodeIdentification>
   </xdf:codelisteReferenz>`;
 
+/** `count` more text fields (F99001000 …), each in its own struktur, to make the schema as large as real ones. */
+export function xdf2TestFields(count: number): string {
+  return Array.from({ length: count }, (_, i) => struktur(i % 3 === 0 ? '0:1' : '1:1', field(`F99${String(1000 + i).padStart(6, '0')}`, `Angabe ${i + 1}`, 'input', 'text', '{"minLength":"1","maxLength":"200"}'))).join('\n');
+}
+
 /** The schema; `nameMaxLength` lets a test produce a changed edition of the same file. */
 export function xdf2TestSchema(options: { nameMaxLength?: number; extraXml?: string } = {}): string {
   const max = options.nameMaxLength ?? 100;

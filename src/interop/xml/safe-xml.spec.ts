@@ -17,7 +17,7 @@ function rejection(text: string, limits?: XmlLimits): ImportProblem {
 
 describe('parseXml', () => {
   it('has the documented default limits', () => {
-    expect(DEFAULT_XML_LIMITS).toEqual({ maxBytes: 5 * 1024 * 1024, maxDepth: 64, maxElements: 200_000 });
+    expect(DEFAULT_XML_LIMITS).toEqual({ maxBytes: 5 * 1024 * 1024, maxDepth: 64, maxElements: 200_000, maxReferences: 100_000 });
   });
 
   it('resolves namespaces per element and keeps unqualified children unqualified', () => {
@@ -131,7 +131,7 @@ describe('parseXml', () => {
   });
 
   it('bounds the depth and the number of elements', () => {
-    const limits = { maxBytes: 1024 * 1024, maxDepth: 3, maxElements: 5 };
+    const limits = { maxBytes: 1024 * 1024, maxDepth: 3, maxElements: 5, maxReferences: 10 };
     expect(parseXml('<a><b><c/></b></a>', limits).children[0].children[0].name).toBe('c');
     expect(rejection('<a>\n<b>\n<c>\n<d/></c></b></a>', limits)).toMatchObject({ code: ImportProblemCode.TOO_DEEP, line: 4 });
     expect(rejection('<a>\n<b>\n<c>\n<d></d></c></b></a>', limits)).toMatchObject({ code: ImportProblemCode.TOO_DEEP, line: 4 });

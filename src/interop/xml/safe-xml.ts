@@ -15,9 +15,11 @@ export interface XmlLimits {
   maxBytes: number;
   maxDepth: number;
   maxElements: number;
+  /** Character and entity references (`&#65;`, `&amp;`): real exports have a few; floods are refused. */
+  maxReferences: number;
 }
 
-export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 5 * 1024 * 1024, maxDepth: 64, maxElements: 200_000 };
+export const DEFAULT_XML_LIMITS: XmlLimits = { maxBytes: 5 * 1024 * 1024, maxDepth: 64, maxElements: 200_000, maxReferences: 100_000 };
 
 const XML_NAMESPACE = 'http://www.w3.org/XML/1998/namespace';
 const PREDEFINED_ENTITIES: Readonly<Record<string, string>> = Object.freeze(
@@ -169,6 +171,7 @@ function scan(text: string, limits: XmlLimits): number[] {
   let line = 1;
   let i = 0;
   let rootClosed = false;
+  let references = 0;
   const n = text.length;
   // Advances i to `to`, counting the line feeds passed.
   const skipTo = (to: number): void => {
@@ -187,6 +190,13 @@ function scan(text: string, limits: XmlLimits): number[] {
         line,
       );
     } else if (c === 0x26 /* & */) {
+      if (++references > limits.maxReferences) {
+        reject(
+          ImportProblemCode.INPUT_TOO_LARGE,
+          `Die Datei enthält mehr als ${limits.maxReferences.toLocaleString('de-DE')} Zeichenverweise (wie „&#65;“ oder „&amp;“); mehr werden nicht angenommen.`,
+          line,
+        );
+      }
       i = checkReference(text, i, line) + 1;
     } else if (c !== 0x3c /* < */) {
       i++;
