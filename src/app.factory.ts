@@ -9,6 +9,7 @@ import type { FastifyRequest } from 'fastify';
 import { AppModule } from './app.module.js';
 import { authenticate } from './auth/authenticate.js';
 import { TokenVerifier } from './auth/token-verifier.service.js';
+import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
 import { NestPinoLogger } from './common/logging/logger.js';
@@ -60,17 +61,25 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
-  // Imports send whole files through GraphQL: signed-in callers may send up to twice the import limit (JSON
-  // escaping), everyone else stays at BODY_LIMIT_BYTES, checked before the body is read.
-  const authenticatedLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
+  // Imports send whole files through GraphQL: callers whose token carries CATALOG_EDIT may send up to twice the
+  // import limit (JSON escaping); everyone else stays at BODY_LIMIT_BYTES. Checked before the body is read.
+  const importLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
+  // the verifier exists once the application is created, below
+  const auth: { tokens?: TokenVerifier } = {};
+  const mayImport = async (request: FastifyRequest) => {
+    if (!auth.tokens || !request.headers.authorization) return false;
+    const { principal } = await authenticate(request.headers.authorization, auth.tokens);
+    return principal?.permissions.has(Permission.CATALOG_EDIT) ?? false;
+  };
   fastify.addHook('onRoute', (route) => {
-    if (route.url === '/graphql') route.bodyLimit = authenticatedLimit;
+    if (route.url === '/graphql') route.bodyLimit = importLimit;
   });
   fastify.addHook('preParsing', async (request, _reply, payload) => {
-    if (!isGraphQLPost(request) || request.headers.authorization) return payload;
+    if (!isGraphQLPost(request)) return payload;
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared > config.bodyLimitBytes) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
-    return Number.isFinite(declared) ? payload : limitStream(payload, config.bodyLimitBytes);
+    if (declared <= config.bodyLimitBytes || (await mayImport(request))) return payload;
+    if (Number.isFinite(declared)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+    return limitStream(payload, config.bodyLimitBytes);
   });
   // Only JSON bodies: a form or text body would make a cross-site "simple request" possible.
   fastify.removeContentTypeParser('text/plain');
@@ -99,9 +108,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   });
 
   // Bearer tokens on REST routes (GraphQL reads them in its context).
-  const tokens = app.get(TokenVerifier);
+  const verifier = app.get(TokenVerifier);
+  auth.tokens = verifier;
   fastify.addHook('preHandler', async (request) => {
-    if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, tokens));
+    if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, verifier));
   });
 
   // One MikroORM identity map per request, open for everything the handler does.

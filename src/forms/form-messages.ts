@@ -62,6 +62,7 @@ export function messageFor(error: ErrorObject, label: string, locale: MessageLoc
     case 'exclusiveMaximum':
       return de ? `${f} muss kleiner als ${p.limit} sein.` : `${f} must be less than ${p.limit}.`;
     case 'multipleOf':
+      if (p.multipleOf === 0.01) return de ? `${f} darf höchstens zwei Nachkommastellen haben (Cent).` : `${f} may have at most two decimal places (cents).`;
       return de ? `${f} muss ein Vielfaches von ${p.multipleOf} sein.` : `${f} must be a multiple of ${p.multipleOf}.`;
     case 'enum':
       return de ? `${f} hat keinen zulässigen Wert; bitte wählen Sie aus der Liste.` : `${f} must be one of the listed values.`;

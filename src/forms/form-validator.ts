@@ -47,12 +47,13 @@ const checkXFormat: SchemaValidateFunction = (format: string, value: string): bo
 /**
  * The one ajv instance for form data: JSON Schema 2020-12, strict mode (except strictRequired, which would
  * forbid the standard conditional `then: { required: [...] }`), formats from ajv-formats
- * (with formatMinimum/formatMaximum for date bounds), `$data` off, all errors. The x- annotations are
+ * (with formatMinimum/formatMaximum for date bounds), `$data` off, all errors, `multipleOf` with 8 digits of
+ * precision (so 19.99 is a multiple of 0.01). The x- annotations are
  * registered as such; `x-format: iban` also checks the IBAN's check digits, `x-format: din91379` the character
  * set of DIN 91379 datatype C (FIM `text_latin`).
  */
 export function createFormAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, $data: false, messages: false });
+  const ajv = new Ajv2020({ strict: true, strictRequired: false, allErrors: true, $data: false, messages: false, multipleOfPrecision: 8 });
   addFormats(ajv, { mode: 'full', keywords: true });
   for (const keyword of X_KEYWORDS) {
     if (keyword === 'x-format') continue;

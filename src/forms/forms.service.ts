@@ -80,7 +80,7 @@ export class FormsService {
       id: form.formId,
       version: form.version,
       status: form.status as ServiceStatus,
-      serviceId: liveServiceId(form),
+      serviceId: form.status === 'DRAFT' ? form.serviceId : liveServiceId(form),
       title: l.text(file.title, 'title'),
       description: l.text(file.description, 'description'),
       jsonSchema: renderSchema(form.publishedSchema, today, l, file.title),

@@ -18,6 +18,15 @@ import { checkImportedForm, publishImportedSchema } from './imported-form.js';
 export class FormPublicationService {
   constructor(private readonly em: EntityManager) {}
 
+  /** Any version of a form the editor's organisation owns, drafts included. */
+  async ownVersion(principal: Principal, formId: string, version: string): Promise<FormVersionEntity> {
+    const form = await this.em.findOne(FormVersionEntity, { id: `${formId}@${version}` });
+    if (!form || !(await visibleOrganisationIds(this.em, principal)).includes(form.owner)) {
+      throw new LotseError(ErrorCode.FORM_VERSION_NOT_FOUND, undefined, { formId, version });
+    }
+    return form;
+  }
+
   async publish(principal: Principal, input: { formId: string; version: string; serviceId?: string | null }): Promise<FormVersionEntity> {
     const result = await this.em.fork().transactional(async (em) => {
       const form = await em.findOne(FormVersionEntity, { id: `${input.formId}@${input.version}` }, { lockMode: LockMode.PESSIMISTIC_WRITE });

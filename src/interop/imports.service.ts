@@ -70,6 +70,11 @@ export class ImportsService {
     return visibleOrganisationIds(this.em, principal);
   }
 
+  /** The latest recorded imports of an organisation, newest first. */
+  runs(organisationId: string, first: number): Promise<ImportRunEntity[]> {
+    return this.em.find(ImportRunEntity, { organisationId }, { orderBy: { createdAt: 'desc' }, limit: first });
+  }
+
   private get limits(): XmlLimits {
     return { ...DEFAULT_XML_LIMITS, maxBytes: this.config.importMaxBytes };
   }

@@ -1,4 +1,4 @@
-import { Args, Context, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../common/auth/access.decorators.js';
 import type { Principal } from '../common/auth/access.guard.js';
 import { Permission } from '../common/auth/permission.js';
@@ -8,7 +8,9 @@ import { Form } from '../forms/models/form.model.js';
 import { ImportDefinitionsInput, PublishFormInput } from './dto/import-definitions.input.js';
 import { FormPublicationService } from './form-publication.service.js';
 import { ImportsService } from './imports.service.js';
-import { ImportFormatOption, ImportReport } from './models/import-report.model.js';
+import { ImportFormatOption, ImportReport, ImportRun } from './models/import-report.model.js';
+import { assertLocale } from '../catalog/catalog-query.service.js';
+import { badUserInput } from '../common/errors/lotse.error.js';
 import { assertMayImport } from './import-access.js';
 
 const principal = (ctx: GraphQLContext): Principal => ctx.principal as Principal;
@@ -47,5 +49,30 @@ export class InteropResolver {
   async publishForm(@Context() ctx: GraphQLContext, @Args('input', { type: () => PublishFormInput }) input: PublishFormInput): Promise<Form> {
     const form = await this.publication.publish(principal(ctx), input);
     return this.forms.render(form, 'de');
+  }
+
+  @RequirePermission(Permission.CATALOG_EDIT)
+  @Query(() => Form, { description: "A form version of the caller's organisation, drafts included, rendered as frontends will get it: to review an import before publishForm." })
+  async draftForm(
+    @Context() ctx: GraphQLContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('version', { type: () => String }) version: string,
+    @Args('locale', { type: () => String, nullable: true }) locale?: string,
+  ): Promise<Form> {
+    const served = assertLocale(locale);
+    return this.forms.render(await this.publication.ownVersion(principal(ctx), id, version), served);
+  }
+
+  @RequirePermission(Permission.CATALOG_EDIT)
+  @Query(() => [ImportRun], { description: 'The latest imports into an organisation of the caller, newest first (first: at most 100, default 20).' })
+  async importRuns(
+    @Context() ctx: GraphQLContext,
+    @Args('organisationId', { type: () => ID }) organisationId: string,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+  ): Promise<ImportRun[]> {
+    const size = first ?? 20;
+    if (!Number.isInteger(size) || size < 1 || size > 100) throw badUserInput('„first“ muss zwischen 1 und 100 liegen.', { argument: 'first' });
+    await assertMayImport(this.imports, principal(ctx), organisationId);
+    return (await this.imports.runs(organisationId, size)).map((run) => ({ id: run.id, createdAt: run.createdAt, actor: run.actor, outcome: run.outcome, report: run.report as ImportReport }));
   }
 }

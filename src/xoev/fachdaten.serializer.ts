@@ -1,16 +1,11 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
 import { childElements } from './element-names.js';
 import { codeListUri, formNamespace } from './form-xsd.js';
+import { xmlNumber } from './xml-number.js';
 
 const text = (value: string) =>
   value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/\r/g, '&#13;');
 const attr = (value: string) => text(value).replace(/"/g, '&quot;');
-
-/** A number as xs:decimal / xs:integer take it: never in exponent notation (`1e-7` → `0.0000001`). */
-export function xmlNumber(value: number): string {
-  const plain = String(value);
-  return /e/i.test(plain) ? value.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 100 }) : plain;
-}
 
 function leaf(value: unknown): string {
   if (typeof value === 'string') return text(value);

@@ -1,6 +1,15 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
 import { childElements } from './element-names.js';
 import { toXsdPattern } from './xsd-pattern.js';
+import { xmlNumber } from './xml-number.js';
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/** 0.01 → 2, 1 → 0; other steps (0.05, 0.25) → undefined, since fractionDigits cannot express them. */
+function fractionDigitsOf(step: number): number | undefined {
+  for (let digits = 0; digits <= 8; digits++) if (Math.abs(step - 10 ** -digits) < 1e-12) return digits;
+  return undefined;
+}
 
 /** Code lists of the catalog as XÖV code list URIs (our own namespace; no official URI is claimed). */
 export const codeListUri = (id: string) => `urn:lotse:codeliste:${id}`;
@@ -36,19 +45,28 @@ function simpleType(node: FormSchemaNode): { base: string; facets: string[] } {
       return { base: 'xs:boolean', facets: node.const === true ? ['<xs:pattern value="true"/>'] : [] };
     case 'integer': {
       const facets: string[] = [];
-      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${node.minimum}"/>`);
-      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${node.maximum}"/>`);
+      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${xmlNumber(node.minimum)}"/>`);
+      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${xmlNumber(node.maximum)}"/>`);
       return { base: 'xs:integer', facets };
     }
     case 'number': {
       const facets: string[] = [];
-      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${node.minimum}"/>`);
-      if (typeof node.exclusiveMinimum === 'number') facets.push(`<xs:minExclusive value="${node.exclusiveMinimum}"/>`);
-      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${node.maximum}"/>`);
+      if (typeof node.minimum === 'number') facets.push(`<xs:minInclusive value="${xmlNumber(node.minimum)}"/>`);
+      if (typeof node.exclusiveMinimum === 'number') facets.push(`<xs:minExclusive value="${xmlNumber(node.exclusiveMinimum)}"/>`);
+      if (typeof node.maximum === 'number') facets.push(`<xs:maxInclusive value="${xmlNumber(node.maximum)}"/>`);
+      // amounts (multipleOf 0.01) keep at most two fraction digits, as the JSON Schema demands
+      const digits = typeof node.multipleOf === 'number' ? fractionDigitsOf(node.multipleOf) : undefined;
+      if (digits !== undefined) facets.push(`<xs:fractionDigits value="${digits}"/>`);
       return { base: 'xs:decimal', facets };
     }
     default:
-      if (node.format === 'date') return { base: 'xs:date', facets: [] };
+      if (node.format === 'date') {
+        // absolute bounds (relative ones, x-date, change daily and stay out of the XSD)
+        const facets: string[] = [];
+        if (typeof node.formatMinimum === 'string' && ISO_DATE.test(node.formatMinimum)) facets.push(`<xs:minInclusive value="${node.formatMinimum}"/>`);
+        if (typeof node.formatMaximum === 'string' && ISO_DATE.test(node.formatMaximum)) facets.push(`<xs:maxInclusive value="${node.formatMaximum}"/>`);
+        return { base: 'xs:date', facets };
+      }
       if (node.format === 'date-time') return { base: 'xs:dateTime', facets: [] };
       // JSON Schema `time` is RFC 3339 full-time (with offset), a subset of xs:time's lexical space
       if (node.format === 'time') return { base: 'xs:time', facets: [] };

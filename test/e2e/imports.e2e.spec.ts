@@ -56,9 +56,20 @@ describe('importDefinitions: XDatenfelder into an organisation', () => {
     expect(row.provenance).toMatchObject({ format: 'XDATENFELDER_2', fimId: 'S99000001', fimVersion: '1.0', fileHash: first.fileHash, organisationId: '03453004', importRunId: first.runId });
     expect(row.data.schema.properties.F99000001['x-fim']).toMatchObject({ id: 'F99000001' });
     expect(row.data.fim.stammdatenschema.angaben.identifikation.id).toBe('S99000001');
-    // drafts are not public
+    // drafts are not public; the town's editors review them with draftForm
     const hidden = await t.gql<Json>(`{ form(id: "03453004-s99000001", version: "1.0") { id } }`);
     expect(hidden.body.errors?.[0].extensions?.code).toBe('FORM_VERSION_NOT_PUBLISHED');
+    const DRAFT = `{ draftForm(id: "03453004-s99000001", version: "1.0") { status serviceId jsonSchema steps { title } fim { field id } provenance { format fimId fimVersion fileHash organisationId } } }`;
+    const draft = await t.gql<Json>(DRAFT, undefined, editor);
+    expect(draft.body.errors).toBeUndefined();
+    expect(draft.body.data!.draftForm).toMatchObject({ status: 'DRAFT', serviceId: null, provenance: { format: 'XDATENFELDER_2', fimId: 'S99000001', fimVersion: '1.0', fileHash: first.fileHash, organisationId: '03453004' } });
+    expect(draft.body.data!.draftForm.jsonSchema.properties.G99000001.items.properties.F99000002.oneOf).toEqual([
+      { const: '01', title: 'Rind' },
+      { const: '02', title: 'Schaf & Ziege' },
+    ]);
+    expect(draft.body.data!.draftForm.fim).toEqual(expect.arrayContaining([{ field: '/F99000001', id: 'F99000001' }]));
+    const foreign = await t.gql<Json>(DRAFT, undefined, await bearer(t.config, Role.EDITOR, '03453007'));
+    expect(foreign.body.errors?.[0].extensions?.code).toBe('FORM_VERSION_NOT_FOUND');
 
     const again = reportOf(await importXdf({}));
     expect(again).toMatchObject({ applied: false, created: [], updated: [], unchanged: [{ kind: 'FORM', id: '03453004-s99000001', version: '1.0' }] });
@@ -88,6 +99,18 @@ describe('importDefinitions: XDatenfelder into an organisation', () => {
     expect(next.created).toEqual([{ kind: 'FORM', id: '03453004-s99000001', version: '1.1', fimId: 'S99000001' }]);
     const v11 = await withClient(t.databaseUrl, async (c) => (await c.query(`select status, service_id from form_version where id = '03453004-s99000001@1.1'`)).rows[0]);
     expect(v11).toEqual({ status: 'DRAFT', service_id: 'hund-anmelden' });
+  });
+
+  it('lists the recorded imports of the organisation for its editors', async () => {
+    const RUNS = `query($o: ID!) { importRuns(organisationId: $o, first: 3) { id actor outcome createdAt report { applied dryRun created { id version } } } }`;
+    const runs = await t.gql<Json>(RUNS, { o: '03453004' }, editor);
+    expect(runs.body.errors).toBeUndefined();
+    expect(runs.body.data!.importRuns).toHaveLength(3);
+    expect(runs.body.data!.importRuns[0]).toMatchObject({ actor: 'editor@03453004', outcome: 'APPLIED', report: { applied: true, created: [{ id: '03453004-s99000001', version: '1.1' }] } });
+    const times = runs.body.data!.importRuns.map((r: Json) => r.createdAt);
+    expect([...times].sort().reverse()).toEqual(times);
+    const foreign = await t.gql<Json>(RUNS, { o: '03453004' }, await bearer(t.config, Role.EDITOR, '03453007'));
+    expect(foreign.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
   });
 
   it('lets editors import only into their own organisation', async () => {
@@ -138,10 +161,14 @@ describe('importDefinitions: XDatenfelder into an organisation', () => {
     expect(service.errors.map((e: Json) => e.code)).toEqual(['TARGET_INVALID']);
   });
 
-  it('takes large files from signed-in editors only', async () => {
+  it('takes large files from editors only', async () => {
     const big = { query: IMPORT, variables: { i: { organisationId: '03453004', content: `<a>${' '.repeat(150_000)}</a>`, lenient: true, dryRun: true } } };
     const anonymous = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(big) });
     expect(anonymous.status).toBe(413);
+    const caseworker = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...(await bearer(t.config, Role.CASEWORKER, '03453004')) }, body: JSON.stringify(big) });
+    expect(caseworker.status).toBe(413);
+    const forged = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer abc.def.ghi' }, body: JSON.stringify(big) });
+    expect(forged.status).toBe(413);
     const signedIn = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...editor }, body: JSON.stringify(big) });
     expect(signedIn.status).toBe(200);
     expect(((await signedIn.json()) as Json).data.importDefinitions.errors[0].code).toBe('UNSUPPORTED_FORMAT');

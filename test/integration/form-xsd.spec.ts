@@ -70,6 +70,24 @@ describe('XSD per form version', () => {
     expect((await validateAgainstXsd(fachdatenXml('zeiten', '1.0', schema, { ...valid, uhrzeit: '25:00:00Z' }), xsd)).valid).toBe(false);
   });
 
+  it('keeps amounts to cents and absolute date bounds', async () => {
+    const schema: FormSchemaNode = {
+      type: 'object',
+      required: ['betrag', 'tag'],
+      properties: {
+        betrag: { type: 'number', minimum: 0, multipleOf: 0.01, 'x-widget': 'currency' },
+        tag: { type: 'string', format: 'date', formatMinimum: '2026-01-01', formatMaximum: '2026-12-31' },
+      },
+    };
+    const xsd = [{ fileName: 'b.xsd', contents: formXsd('betraege', '1.0', schema) }];
+    const check = async (data: Record<string, unknown>) => (await validateAgainstXsd(fachdatenXml('betraege', '1.0', schema, data), xsd)).valid;
+    expect(await check({ betrag: 19.99, tag: '2026-06-30' })).toBe(true);
+    expect(await check({ betrag: 1e-7, tag: '2026-06-30' })).toBe(false);
+    expect(await check({ betrag: 19.999, tag: '2026-06-30' })).toBe(false);
+    expect(await check({ betrag: 19.99, tag: '2027-01-01' })).toBe(false);
+    expect(await check({ betrag: 19.99, tag: '2025-12-31' })).toBe(false);
+  });
+
   it('holds generated XSDs to the schema for schemas: libxml2 refuses a schema that breaks its content models', async () => {
     const schema: FormSchemaNode = { type: 'object', properties: { name: { type: 'string', maxLength: 10 } } };
     const good = formXsd('s4s', '1.0', schema);

@@ -41,7 +41,7 @@ export class Form {
   @Field(() => ID) id!: string;
   @Field() version!: string;
   @Field(() => ServiceStatus) status!: ServiceStatus;
-  @Field() serviceId!: string;
+  @Field(() => String, { nullable: true, description: 'Always set on published versions; null only on an imported draft (draftForm) that has no service yet.' }) serviceId?: string;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description?: string;
   @Field(() => JsonScalar, { description: 'JSON Schema 2020-12 of the data, with titles in the served language.' }) jsonSchema!: unknown;

@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { DateTimeScalar } from '../../graphql/scalars/date-time.scalar.js';
 import { ImportProblemCode } from '../import.problems.js';
 
 export enum ImportFormatOption {
@@ -87,4 +88,22 @@ export class ImportReport {
 
   @Field(() => [ImportProblemInfo])
   errors!: ImportProblemInfo[];
+}
+
+@ObjectType({ description: 'One recorded import attempt (also refused and dry ones).' })
+export class ImportRun {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => DateTimeScalar)
+  createdAt!: Date;
+
+  @Field(() => String, { description: "The token's subject, or cli." })
+  actor!: string;
+
+  @Field(() => String, { description: 'APPLIED, UNCHANGED, DRY_RUN or REJECTED.' })
+  outcome!: string;
+
+  @Field(() => ImportReport)
+  report!: ImportReport;
 }

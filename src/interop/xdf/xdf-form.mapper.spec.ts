@@ -248,7 +248,7 @@ describe('stammdatenschemaToForm', () => {
     expect(p.F99000026).toMatchObject({ type: 'boolean' });
     expect(p.F99000027).toMatchObject({ type: 'number', minimum: 0, maximum: 1000.5 });
     expect(p.F99000028).toMatchObject({ type: 'integer', minimum: 2, maximum: 10 });
-    expect(p.F99000029).toMatchObject({ type: 'number', minimum: 0, 'x-widget': 'currency' });
+    expect(p.F99000029).toMatchObject({ type: 'number', minimum: 0, multipleOf: 0.01, 'x-widget': 'currency' });
     expect(p.F99000030).toMatchObject({ type: 'string', maxLength: 1000 });
     expect(p.F99000031).toMatchObject({ type: 'object', 'x-widget': 'attachment', additionalProperties: false, required: ['attachmentId', 'fileName', 'mediaType', 'size'] });
     expect(props(p.F99000031).mediaType.enum).toEqual(['application/pdf']);
@@ -283,6 +283,7 @@ describe('stammdatenschemaToForm', () => {
       { ...valid, F99000028: 1 },
       { ...valid, F99000028: 2.5 },
       { ...valid, F99000029: -1 },
+      { ...valid, F99000029: 19.999 },
       { ...valid, F99000031: { ...valid.F99000031, mediaType: 'image/png' } },
       { ...valid, F99000031: { ...valid.F99000031, size: 2000000 } },
       { ...valid, F99000031: { ...valid.F99000031, attachmentId: 'x' } },

@@ -377,8 +377,8 @@ class FormMapper {
       case 'num_int':
         return { type: 'integer', ...this.numberBounds(praez, true, where) };
       case 'num_currency':
-        // multipleOf 0.01 is left out on purpose: ajv without multipleOfPrecision refuses 19.99 (19.99 / 0.01 = 1998.9999999999998)
-        return { type: 'number', ...this.numberBounds(praez, false, where), 'x-widget': 'currency' };
+        // cents: the form ajv compares multipleOf with 8 digits of precision, so 19.99 passes
+        return { type: 'number', ...this.numberBounds(praez, false, where), multipleOf: 0.01, 'x-widget': 'currency' };
       case 'file':
         this.notApplied(praez, ['minLength', 'maxLength', 'pattern', 'minValue', 'maxValue'], where);
         return this.attachment(element, where);

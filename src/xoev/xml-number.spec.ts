@@ -1,4 +1,4 @@
-import { xmlNumber } from './fachdaten.serializer.js';
+import { xmlNumber } from './xml-number.js';
 
 describe('xmlNumber', () => {
   it('writes numbers as xs:decimal takes them, never in exponent notation', () => {
