@@ -13,7 +13,7 @@ import { OrganisationEntity } from './entities/organisation.entity.js';
 import { ServiceAreaEntity } from './entities/service-area.entity.js';
 import { ServicePointEntity } from './entities/service-point.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
-import { writeSearchDocument, writeService } from './catalog-writer.js';
+import { upsert, writeCatalogRow, writeSearchDocument, writeService } from './catalog-writer.js';
 import { catalogChanged } from './catalog-cache.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { publishSchema } from '../forms/form-schema.js';
@@ -115,29 +115,20 @@ export class CatalogSyncService {
   private async apply(em: EntityManager, source: CatalogSource, entry: Entry<unknown>, codeLists: Map<string, CodeListFile>) {
     const base = { contentHash: source.hash };
     switch (source.kind) {
-      case 'area': {
-        const data = entry.data as ServiceAreaEntity['data'];
-        await this.put(em, ServiceAreaEntity, data.id, { ...base, position: data.position, data });
-        return undefined;
-      }
-      case 'organisation': {
-        const data = entry.data as OrganisationEntity['data'];
-        await this.put(em, OrganisationEntity, data.id, { ...base, kind: data.kind, ags: data.ags, parentId: data.parentId, data });
-        return undefined;
-      }
+      case 'area':
+        return writeCatalogRow(em, { kind: 'area', data: entry.data as ServiceAreaEntity['data'] }, source.hash).then(() => undefined);
+      case 'organisation':
+        return writeCatalogRow(em, { kind: 'organisation', data: entry.data as OrganisationEntity['data'] }, source.hash).then(() => undefined);
+      case 'codeList':
+        return writeCatalogRow(em, { kind: 'codeList', data: entry.data as CodeListEntity['data'] }, source.hash).then(() => undefined);
       case 'servicePoint': {
         const data = entry.data as ServicePointEntity['data'];
-        await this.put(em, ServicePointEntity, data.id, { ...base, kind: data.kind, data });
-        return undefined;
-      }
-      case 'codeList': {
-        const data = entry.data as CodeListEntity['data'];
-        await this.put(em, CodeListEntity, data.id, { ...base, version: data.version, data });
+        await upsert(em, ServicePointEntity, data.id, { ...base, kind: data.kind, data });
         return undefined;
       }
       case 'override': {
         const data = entry.data as MunicipalOverrideEntity['data'];
-        await this.put(em, MunicipalOverrideEntity, `${data.ags}/${data.serviceId}`, { ...base, ags: data.ags, serviceId: data.serviceId, data });
+        await upsert(em, MunicipalOverrideEntity, `${data.ags}/${data.serviceId}`, { ...base, ags: data.ags, serviceId: data.serviceId, data });
         return undefined;
       }
       case 'service':
@@ -184,12 +175,6 @@ export class CatalogSyncService {
     };
     if (existing) em.assign(existing, values);
     else em.create(FormVersionEntity, { id, ...values });
-  }
-
-  private async put<T extends { id: string }>(em: EntityManager, entity: new () => T, id: string, values: Partial<T>): Promise<void> {
-    const existing = await em.findOne(entity, { id } as never);
-    if (existing) em.assign(existing, values as never);
-    else em.create(entity, { id, ...values } as never);
   }
 
   private async remove(em: EntityManager, kind: CatalogKind, path: string) {

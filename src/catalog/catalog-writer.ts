@@ -1,5 +1,8 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { ServiceFile } from './catalog.types.js';
+import type { CodeListFile, OrganisationFile, ServiceAreaFile, ServiceFile } from './catalog.types.js';
+import { CodeListEntity } from './entities/code-list.entity.js';
+import { OrganisationEntity } from './entities/organisation.entity.js';
+import { ServiceAreaEntity } from './entities/service-area.entity.js';
 import { ServiceVersionEntity } from './entities/service-version.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
 import { foldGerman } from './search-text.js';
@@ -61,4 +64,27 @@ export async function writeSearchDocument(em: EntityManager, service: ServiceEnt
      where "id" = ?`,
     [c.title, c.terms, c.teaser, c.body, service.id],
   );
+}
+
+/** Inserts or updates a row with a text id. */
+export async function upsert<T extends { id: string }>(em: EntityManager, entity: new () => T, id: string, values: Partial<T>): Promise<void> {
+  const existing = await em.findOne(entity, { id } as never);
+  if (existing) em.assign(existing, values as never);
+  else em.create(entity, { id, ...values } as never);
+}
+
+/** Writes an area, organisation or code list with its indexed columns (catalog sync and imports). */
+export async function writeCatalogRow(
+  em: EntityManager,
+  row: { kind: 'area'; data: ServiceAreaFile } | { kind: 'organisation'; data: OrganisationFile } | { kind: 'codeList'; data: CodeListFile },
+  contentHash: string,
+): Promise<void> {
+  switch (row.kind) {
+    case 'area':
+      return upsert(em, ServiceAreaEntity, row.data.id, { contentHash, position: row.data.position, data: row.data });
+    case 'organisation':
+      return upsert(em, OrganisationEntity, row.data.id, { contentHash, kind: row.data.kind, ags: row.data.ags, parentId: row.data.parentId, data: row.data });
+    case 'codeList':
+      return upsert(em, CodeListEntity, row.data.id, { contentHash, version: row.data.version, data: row.data });
+  }
 }

@@ -5,7 +5,7 @@
  */
 
 /**
- * A catalog bundle: the services, forms and code lists of one organisation, with versions and provenance, as `npm run catalog:export` writes it and an import reads it. Each entry's contentHash is the SHA-256 of the canonical JSON (RFC 8785) of its data.
+ * A catalog bundle: the services, forms and code lists of one organisation, with the service areas and organisations they refer to, versions and provenance, as `npm run catalog:export` writes it and an import reads it. Each entry's contentHash is the SHA-256 of the canonical JSON (RFC 8785) of its data.
  */
 export interface CatalogBundle {
   format: 'lotse-catalog-bundle';
@@ -27,10 +27,10 @@ export interface CatalogBundle {
  * via the `definition` "BundleEntry".
  */
 export interface BundleEntry {
-  kind: 'SERVICE' | 'FORM' | 'CODE_LIST';
+  kind: 'AREA' | 'ORGANISATION' | 'CODE_LIST' | 'SERVICE' | 'FORM';
   id: string;
   /**
-   * Service version number, form version or code list version at the source.
+   * Service version number, form version, code list version; areas and organisations: their content hash's first 12 characters.
    */
   version: string;
   contentHash: string;

@@ -3,7 +3,7 @@ import type { ImportProblem } from './import.problems.js';
 /** The formats an import understands (the same union as format-detect.ts's ImportFormat). */
 export type ImportFormat = 'XDATENFELDER_2' | 'XDATENFELDER_3' | 'BUNDLE';
 
-export type EntryKind = 'SERVICE' | 'FORM' | 'CODE_LIST';
+export type EntryKind = 'AREA' | 'ORGANISATION' | 'CODE_LIST' | 'SERVICE' | 'FORM';
 
 /** Where an imported entry came from. */
 export interface EntryOrigin {

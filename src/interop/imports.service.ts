@@ -6,10 +6,11 @@ import type { AppConfig } from '../config/config.js';
 import type { Principal } from '../common/auth/access.guard.js';
 import { catalogChanged } from '../catalog/catalog-cache.js';
 import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
-import { writeSearchDocument, writeService } from '../catalog/catalog-writer.js';
+import { writeCatalogRow, writeSearchDocument, writeService } from '../catalog/catalog-writer.js';
 import type { CodeListFile, ServiceFile } from '../catalog/catalog.types.js';
 import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
 import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
+import { ServiceAreaEntity } from '../catalog/entities/service-area.entity.js';
 import { ServiceEntity } from '../catalog/entities/service.entity.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import type { FormVersionFile } from '../forms/form.types.js';
@@ -204,7 +205,7 @@ export class ImportsService {
     const bundle = checked.bundle;
     const planned: Planned[] = [];
     // code lists first: forms are frozen against them
-    const order: Record<EntryKind, number> = { CODE_LIST: 0, SERVICE: 1, FORM: 2 };
+    const order: Record<EntryKind, number> = { AREA: 0, ORGANISATION: 1, CODE_LIST: 2, SERVICE: 3, FORM: 4 };
     for (const entry of [...bundle.entries].sort((a, b) => order[a.kind] - order[b.kind])) {
       planned.push(await this.planEntry(em, bundle, entry, request, report));
     }
@@ -252,15 +253,16 @@ export class ImportsService {
         };
         break;
       }
+      case 'AREA':
+      case 'ORGANISATION':
       case 'CODE_LIST': {
-        const row = await em.findOne(CodeListEntity, { id: entry.id });
+        const kind = ({ AREA: 'area', ORGANISATION: 'organisation', CODE_LIST: 'codeList' } as const)[entry.kind];
+        const entity = { AREA: ServiceAreaEntity, ORGANISATION: OrganisationEntity, CODE_LIST: CodeListEntity }[entry.kind];
+        const row = await em.findOne(entity as typeof CodeListEntity, { id: entry.id });
         if (row) current = { hash: entryHash(row.data) };
         incoming = entry.contentHash;
         write = async (tx) => {
-          const data = entry.data as unknown as CodeListFile;
-          const existing = await tx.findOne(CodeListEntity, { id: entry.id });
-          if (existing) tx.assign(existing, { contentHash: entry.contentHash, version: data.version, data });
-          else tx.create(CodeListEntity, { id: entry.id, contentHash: entry.contentHash, version: data.version, data });
+          await writeCatalogRow(tx, { kind, data: entry.data } as Parameters<typeof writeCatalogRow>[1], entry.contentHash);
           return entry.contentHash;
         };
         break;

@@ -75,11 +75,12 @@ describe('command-line tools', () => {
       expect(refused.stdout).toContain('Der Import wurde abgelehnt; es wurde nichts geschrieben.');
       expect(run('interop/cli/import.js', [join(dir, 'S99000001V1.0_xdf2.xml'), '--org', '99999'], url).status).toBe(2);
 
-      const exported = run('interop/cli/catalog-export.js', ['--org', '03453004', '--out', join(dir, 'bundle.json')], url);
+      const exported = run('interop/cli/catalog-export.js', ['--org', '03453', '--out', join(dir, 'bundle.json')], url);
       expect(exported.status).toBe(0);
-      expect(exported.stderr).toMatch(/Paket geschrieben: .*bundle\.json \(\d+ Leistungen, 0 Formularversionen, 0 Codelisten\)/);
+      expect(exported.stderr).toMatch(/Paket geschrieben: .*bundle\.json \([1-9]\d* Leistungen, \d+ Formularversionen, \d+ Codelisten, [1-9]\d* Aufgabenbereiche, [1-9]\d* Organisationen\)/);
       const bundle = JSON.parse(await readFile(join(dir, 'bundle.json'), 'utf8'));
-      expect(bundle).toMatchObject({ format: 'lotse-catalog-bundle', formatVersion: 1, origin: { organisationId: '03453004', ags: '03453004' } });
+      expect(bundle).toMatchObject({ format: 'lotse-catalog-bundle', formatVersion: 1, origin: { organisationId: '03453', ags: '03453' } });
+      expect(run('interop/cli/catalog-export.js', ['--org', '99999'], url).status).toBe(2);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -198,7 +198,14 @@ describe('catalog bundles: county → municipality', () => {
 
   it('exports services, forms and code lists with versions, hashes and provenance', () => {
     const kinds = new Set(bundle.entries.map((e) => e.kind));
-    expect([...kinds].sort()).toEqual(['CODE_LIST', 'FORM', 'SERVICE']);
+    expect([...kinds].sort()).toEqual(['AREA', 'CODE_LIST', 'FORM', 'ORGANISATION', 'SERVICE']);
+    // every service's area and responsible unit travel with it
+    const ids = new Set(bundle.entries.map((e) => `${e.kind}:${e.id}`));
+    for (const service of bundle.entries.filter((e) => e.kind === 'SERVICE')) {
+      const data = service.data as Json;
+      expect(ids.has(`AREA:${data.areaId}`)).toBe(true);
+      if (data.responsibleUnitId) expect(ids.has(`ORGANISATION:${data.responsibleUnitId}`)).toBe(true);
+    }
     expect(bundle.origin).toMatchObject({ organisationId: '03453', ags: '03453', instanceId: 'kreis' });
     for (const entry of bundle.entries) {
       expect(entry.contentHash).toBe(entryHash(entry.data));
@@ -223,6 +230,10 @@ describe('catalog bundles: county → municipality', () => {
     const townService = await withClient(town.databaseUrl, async (c) => (await c.query(`select data from service where id = 'fahrzeug-zulassen'`)).rows[0].data);
     expect(entryHash(townService)).not.toBe(bundle.entries.find((e) => e.id === 'fahrzeug-zulassen')!.contentHash);
     expect(await count(town.databaseUrl, `select count(*) n from imported_entry where id = 'SERVICE:fahrzeug-zulassen'`)).toBe(0);
+    // the imported services work in the town's API: with their areas and responsible units
+    const listed = await town.gql<Json>(`{ services(first: 100) { totalCount edges { node { id area { id } responsibleUnit { id } } } } }`);
+    expect(listed.body.errors).toBeUndefined();
+    expect(listed.body.data!.services.totalCount).toBeGreaterThan(bundle.entries.filter((e) => e.kind === 'SERVICE').length - first.conflicts.length);
     // forms arrive as drafts owned by the town
     const forms = await withClient(town.databaseUrl, async (c) => (await c.query(`select distinct status, owner from form_version where provenance is not null`)).rows);
     expect(forms).toEqual([{ status: 'DRAFT', owner: '03453004' }]);

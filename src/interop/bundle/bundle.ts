@@ -2,6 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../../common/canonical-json.js';
 import { CodeListEntity } from '../../catalog/entities/code-list.entity.js';
 import { OrganisationEntity } from '../../catalog/entities/organisation.entity.js';
+import { ServiceAreaEntity } from '../../catalog/entities/service-area.entity.js';
 import { ServiceEntity } from '../../catalog/entities/service.entity.js';
 import { compileCatalogValidators, createCatalogAjv, germanErrors } from '../../catalog/catalog.schemas.js';
 import type { CatalogValidators } from '../../catalog/catalog.schemas.js';
@@ -37,7 +38,8 @@ async function organisationTree(em: EntityManager, rootId: string): Promise<Set<
 
 /**
  * The bundle of an organisation: its services (responsible unit in its tree), the published and retired versions
- * of the forms it owns or that belong to those services, and the code lists those forms use. Sorted, so two
+ * of the forms it owns or that belong to those services, the code lists those forms use, and the areas and
+ * organisations (responsible units and those above them) the services refer to. Sorted, so two
  * exports of the same state differ only in `exportedAt`.
  */
 export async function exportBundle(em: EntityManager, agsOrId: string, instanceId?: string, now = new Date()): Promise<CatalogBundle> {
@@ -65,8 +67,22 @@ export async function exportBundle(em: EntityManager, agsOrId: string, instanceI
     });
   }
   const codeLists = await em.find(CodeListEntity, { id: { $in: [...listIds] } }, { orderBy: { id: 'asc' } });
+  // what the services point to, so that they work where the bundle goes: their areas, and their responsible units
+  // with the organisations above them
+  const areas = await em.find(ServiceAreaEntity, { id: { $in: [...new Set(services.map((s) => s.areaId))] } }, { orderBy: { id: 'asc' } });
+  const organisationIds = new Set<string>();
+  let next = [...new Set(services.map((s) => s.data.responsibleUnitId).filter((id): id is string => id !== undefined))];
+  while (next.length) {
+    const found = await em.find(OrganisationEntity, { id: { $in: next } });
+    found.forEach((o) => organisationIds.add(o.id));
+    next = found.map((o) => o.parentId).filter((id): id is string => id !== undefined && id !== null && !organisationIds.has(id));
+  }
+  const organisations = await em.find(OrganisationEntity, { id: { $in: [...organisationIds] } }, { orderBy: { id: 'asc' } });
+  const short = (data: unknown) => entryHash(data).slice(0, 12);
 
   const entries: BundleEntry[] = [
+    ...areas.map((a) => ({ kind: 'AREA' as const, id: a.id, version: short(a.data), contentHash: entryHash(a.data), provenance: provenanceOf(`AREA:${a.id}`, {}, a.updatedAt), data: a.data as unknown as Record<string, unknown> })),
+    ...organisations.map((o) => ({ kind: 'ORGANISATION' as const, id: o.id, version: short(o.data), contentHash: entryHash(o.data), provenance: provenanceOf(`ORGANISATION:${o.id}`, {}, o.updatedAt), data: o.data as unknown as Record<string, unknown> })),
     ...services.map((s) => ({ kind: 'SERVICE' as const, id: s.id, version: String(s.version), contentHash: entryHash(s.data), provenance: provenanceOf(`SERVICE:${s.id}`, {}, s.updatedAt), data: s.data as unknown as Record<string, unknown> })),
     ...forms.map((f) => ({
       kind: 'FORM' as const,
@@ -102,7 +118,7 @@ function bundleValidators() {
   return validators;
 }
 
-const KIND_SCHEMA = { SERVICE: 'service', FORM: 'formVersion', CODE_LIST: 'codeList' } as const;
+const KIND_SCHEMA = { AREA: 'area', ORGANISATION: 'organisation', SERVICE: 'service', FORM: 'formVersion', CODE_LIST: 'codeList' } as const;
 
 /**
  * Checks a bundle before anything is written: its own schema, then every entry against the schema of its kind,

@@ -28,7 +28,7 @@ try {
   if (values.out) {
     await writeFile(values.out, json);
     const count = (kind: string) => bundle.entries.filter((e) => e.kind === kind).length;
-    console.error(`Paket geschrieben: ${values.out} (${count('SERVICE')} Leistungen, ${count('FORM')} Formularversionen, ${count('CODE_LIST')} Codelisten)`);
+    console.error(`Paket geschrieben: ${values.out} (${count('SERVICE')} Leistungen, ${count('FORM')} Formularversionen, ${count('CODE_LIST')} Codelisten, ${count('AREA')} Aufgabenbereiche, ${count('ORGANISATION')} Organisationen)`);
   } else {
     process.stdout.write(json);
   }

@@ -11,6 +11,8 @@ export enum ImportFormatOption {
 registerEnumType(ImportFormatOption, { name: 'ImportFormat', description: 'AUTO recognises the format from the content.' });
 
 export enum ImportEntryKind {
+  AREA = 'AREA',
+  ORGANISATION = 'ORGANISATION',
   SERVICE = 'SERVICE',
   FORM = 'FORM',
   CODE_LIST = 'CODE_LIST',
