@@ -13,6 +13,7 @@ import type { FormSchemaNode } from '../src/forms/form.types.js';
 import { buildMessage, type MessageInput } from '../src/xoev/message.builder.js';
 import { messageSchemas } from '../src/xoev/message-schemas.js';
 import { validateAgainstXsd } from '../src/xoev/xml-validator.js';
+import { rate } from './measure.js';
 
 const FORM = 'schuelerbefoerderung-antrag';
 
@@ -24,17 +25,6 @@ export interface ExportBench {
   xmlBuilderPerSecond: number;
   ratioBuild: number;
   ratioBuildAndValidate: number;
-}
-
-async function rate(seconds: number, run: () => unknown): Promise<number> {
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() < end) {
-    await run();
-    n++;
-  }
-  return n / ((performance.now() - start) / 1000);
 }
 
 export async function exportBench(root: string, seconds: number): Promise<ExportBench> {

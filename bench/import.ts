@@ -12,6 +12,7 @@ import { ImportRejectedError } from '../src/interop/import.problems.js';
 import { DEFAULT_XML_LIMITS } from '../src/interop/xml/safe-xml.js';
 import { prepareXdfForm } from '../src/interop/xdf/xdf-import.js';
 import { BILLION_LAUGHS, TEST_GENERICODE, xdf2TestFields, xdf2TestSchema } from '../test/support/xdf-fixtures.js';
+import { rate } from './measure.js';
 
 export interface ImportBench {
   schemaBytes: number;
@@ -22,17 +23,6 @@ export interface ImportBench {
   /** Around the refusals of the hostile files (five of each). */
   rssBeforeMiB: number;
   rssAfterMiB: number;
-}
-
-async function rate(seconds: number, run: () => unknown): Promise<number> {
-  const end = performance.now() + seconds * 1000;
-  const start = performance.now();
-  let n = 0;
-  while (performance.now() < end) {
-    await run();
-    n++;
-  }
-  return n / ((performance.now() - start) / 1000);
 }
 
 /** Median time of `runs` calls, in ms. */
