@@ -5,12 +5,7 @@ import type { FormSchemaNode } from './form.types.js';
 import { fieldIndex, publishSchema, UnknownCodeListError, validationSchema, walkSchema } from './form-schema.js';
 import { CompiledForm, createFormAjv } from './form-validator.js';
 import { isDateBound } from './relative-date.js';
-
-const compareVersions = (a: string, b: string) => {
-  const [a1, a2] = a.split('.').map(Number);
-  const [b1, b2] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
-};
+import { compareVersions } from './form-version.js';
 
 /** The highest version of each form. */
 export function latestVersions(forms: Iterable<Entry<FormVersionFile>>): Map<string, Entry<FormVersionFile>> {

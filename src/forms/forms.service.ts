@@ -5,6 +5,7 @@ import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { Localizer } from '../catalog/localize.js';
 import { berlinDate } from '../catalog/opening-hours.js';
 import { FormVersionEntity, liveServiceId } from './entities/form-version.entity.js';
+import { compareVersions } from './form-version.js';
 import { cached } from '../catalog/catalog-cache.js';
 import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
@@ -45,7 +46,7 @@ export class FormsService {
       const any = await this.em.count(FormVersionEntity, { formId });
       throw new LotseError(any > 0 ? ErrorCode.FORM_RETIRED : ErrorCode.FORM_NOT_FOUND);
     }
-    return versions.sort((a, b) => compare(b.version, a.version))[0];
+    return versions.sort((a, b) => compareVersions(b.version, a.version))[0];
   }
 
   private async find(formId: string, version: string): Promise<FormVersionEntity> {
@@ -63,7 +64,7 @@ export class FormsService {
     const latest = new Map<string, FormVersionEntity>();
     for (const row of rows) {
       const current = latest.get(row.formId);
-      if (!current || compare(row.version, current.version) > 0) latest.set(row.formId, row);
+      if (!current || compareVersions(row.version, current.version) > 0) latest.set(row.formId, row);
     }
     const byService = new Map<string, FormVersionEntity[]>();
     for (const form of [...latest.values()].sort((a, b) => a.formId.localeCompare(b.formId))) {
@@ -132,10 +133,4 @@ export class FormsService {
     const outcome = this.compiledFor(form).check(data, messageLocale(locale), prefixes);
     return { valid: outcome.valid, errors: outcome.errors, rjsfErrors: toRjsfErrors(outcome.errors), truncated: outcome.truncated };
   }
-}
-
-function compare(a: string, b: string): number {
-  const [a1, a2] = a.split('.').map(Number);
-  const [b1, b2] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
 }

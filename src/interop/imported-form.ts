@@ -20,18 +20,6 @@ export function formContentHash(form: FormVersionFile): string {
   return sha256Hex(canonicalJson(content));
 }
 
-export function compareVersions(a: string, b: string): number {
-  const [a1, a2] = a.split('.').map(Number);
-  const [b1, b2] = b.split('.').map(Number);
-  return a1 - b1 || a2 - b2;
-}
-
-/** 1.0 → 1.1; 1.999 → 2.0 (versions are MAJOR.MINOR with up to three digits each). */
-export function nextVersion(version: string): string {
-  const [major, minor] = version.split('.').map(Number);
-  return minor >= 999 ? `${major + 1}.0` : `${major}.${minor + 1}`;
-}
-
 async function codeListMap(em: EntityManager, extra: readonly CodeListFile[] = []): Promise<Map<string, CodeListFile>> {
   const lists = new Map((await em.find(CodeListEntity, {})).map((c) => [c.id, c.data]));
   for (const list of extra) lists.set(list.id, list);
