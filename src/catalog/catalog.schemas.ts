@@ -56,6 +56,17 @@ export function compileCatalogValidators(ajv = createCatalogAjv()): CatalogValid
   ) as CatalogValidators;
 }
 
+let shared: { ajv: Ajv; validators: CatalogValidators } | undefined;
+
+/** The schemas in schemas/ compiled once per process, for code that checks single entries at run time (imports). */
+export function sharedCatalogSchemas(): { ajv: Ajv; validators: CatalogValidators } {
+  if (!shared) {
+    const ajv = createCatalogAjv();
+    shared = { ajv, validators: compileCatalogValidators(ajv) };
+  }
+  return shared;
+}
+
 /** ajv's errors with German messages. */
 export function germanErrors(errors: ErrorObject[] | null | undefined): ErrorObject[] {
   const copy = (errors ?? []).map((e) => ({ ...e }));

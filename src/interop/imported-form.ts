@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
-import { compileCatalogValidators, germanErrors, type CatalogValidators } from '../catalog/catalog.schemas.js';
+import { germanErrors, sharedCatalogSchemas } from '../catalog/catalog.schemas.js';
 import type { Catalog, CodeListFile, Entry, OrganisationFile, ServiceFile } from '../catalog/catalog.types.js';
 import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
 import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
@@ -31,8 +31,6 @@ export async function publishImportedSchema(em: EntityManager, form: FormVersion
   return publishSchema(form.schema as FormSchemaNode, await codeListMap(em));
 }
 
-let validators: CatalogValidators | undefined;
-
 const entry = <T>(data: T, path: string): Entry<T> => ({ data, path, hash: '' });
 
 /**
@@ -45,7 +43,7 @@ export async function checkImportedForm(
   extra: { codeLists?: readonly CodeListFile[]; serviceIds?: readonly string[] } = {},
 ): Promise<ImportProblem[]> {
   const problems: ImportProblem[] = [];
-  validators ??= compileCatalogValidators();
+  const { validators } = sharedCatalogSchemas();
   if (!validators.formVersion(form)) {
     for (const e of germanErrors(validators.formVersion.errors).slice(0, 10)) {
       problems.push(problem(ImportProblemCode.STRUCTURE, `Das erzeugte Formular ist ungültig (${e.instancePath || '/'}): ${e.message}`));

@@ -4,8 +4,7 @@ import { CodeListEntity } from '../../catalog/entities/code-list.entity.js';
 import { OrganisationEntity } from '../../catalog/entities/organisation.entity.js';
 import { ServiceAreaEntity } from '../../catalog/entities/service-area.entity.js';
 import { ServiceEntity } from '../../catalog/entities/service.entity.js';
-import { compileCatalogValidators, createCatalogAjv, germanErrors } from '../../catalog/catalog.schemas.js';
-import type { CatalogValidators } from '../../catalog/catalog.schemas.js';
+import { germanErrors, sharedCatalogSchemas } from '../../catalog/catalog.schemas.js';
 import type { BundleEntry, CatalogBundle } from '../../generated/catalog-bundle.js';
 import { FormVersionEntity } from '../../forms/entities/form-version.entity.js';
 import { walkSchema } from '../../forms/form-schema.js';
@@ -108,16 +107,6 @@ export async function exportBundle(em: EntityManager, agsOrId: string, instanceI
   };
 }
 
-let validators: { bundle: ReturnType<ReturnType<typeof createCatalogAjv>['getSchema']>; kinds: CatalogValidators } | undefined;
-
-function bundleValidators() {
-  if (!validators) {
-    const ajv = createCatalogAjv();
-    validators = { bundle: ajv.getSchema('catalog-bundle.schema.json'), kinds: compileCatalogValidators(ajv) };
-  }
-  return validators;
-}
-
 const KIND_SCHEMA = { AREA: 'area', ORGANISATION: 'organisation', SERVICE: 'service', FORM: 'formVersion', CODE_LIST: 'codeList' } as const;
 
 /**
@@ -125,7 +114,8 @@ const KIND_SCHEMA = { AREA: 'area', ORGANISATION: 'organisation', SERVICE: 'serv
  * its hash, and that id and version match the data.
  */
 export function checkBundle(json: unknown): { bundle?: CatalogBundle; errors: ImportProblem[] } {
-  const { bundle: validate, kinds } = bundleValidators();
+  const { ajv, validators: kinds } = sharedCatalogSchemas();
+  const validate = ajv.getSchema('catalog-bundle.schema.json');
   if (!validate) throw new Error('catalog-bundle.schema.json is missing');
   if (!validate(json)) {
     return {
