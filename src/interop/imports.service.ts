@@ -22,7 +22,7 @@ import { compareVersions, nextVersion } from '../forms/form-version.js';
 import { readImportInput } from './format-detect.js';
 import { ImportProblemCode, ImportRejectedError, problem, type ImportProblem } from './import.problems.js';
 import type { EntryKind, EntryOrigin, FormProvenance, ImportEntryRef, ImportFormat, ImportReportData } from './import.types.js';
-import { DEFAULT_XML_LIMITS, type XmlLimits } from './xml/safe-xml.js';
+import { checkByteCount, DEFAULT_XML_LIMITS, type XmlLimits } from './xml/safe-xml.js';
 import { fimSlug, prepareXdfForm } from './xdf/xdf-import.js';
 
 export interface ImportRequest {
@@ -123,11 +123,10 @@ export class ImportsService {
   }
 
   private async plan(request: ImportRequest, report: ImportReportData): Promise<Planned[]> {
-    const totalBytes = Buffer.byteLength(request.content, 'utf8') + (request.codeLists ?? []).reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
-    if (totalBytes > this.config.importMaxBytes) {
-      const mb = (n: number) => (n / 1024 / 1024).toLocaleString('de-DE', { minimumFractionDigits: 1, maximumFractionDigits: 1 });
-      throw new ImportRejectedError([problem(ImportProblemCode.INPUT_TOO_LARGE, `Die Dateien sind zusammen ${mb(totalBytes)} MB groß; erlaubt sind höchstens ${mb(this.config.importMaxBytes)} MB.`)]);
-    }
+    // the schema and its code lists together (readImportInput checks the schema alone again, at no cost)
+    const lists = request.codeLists ?? [];
+    const totalBytes = [request.content, ...lists].reduce((n, t) => n + Buffer.byteLength(t, 'utf8'), 0);
+    checkByteCount(totalBytes, this.config.importMaxBytes, lists.length ? 'Die Dateien sind zusammen' : 'Die Datei ist');
     const em = this.em.fork();
     const organisation = await em.findOne(OrganisationEntity, { id: request.organisationId });
     if (!organisation) throw new ImportRejectedError([problem(ImportProblemCode.TARGET_INVALID, `Die Organisation „${request.organisationId.slice(0, 80)}“ gibt es nicht.`)]);

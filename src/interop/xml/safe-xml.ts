@@ -67,12 +67,16 @@ const formatMegabytes = (bytes: number): string => `${(bytes / (1024 * 1024)).to
  * Also used for JSON bundles (format-detect.ts).
  */
 export function checkInputSize(text: string, maxBytes: number): void {
-  const bytes = Buffer.byteLength(text, 'utf8');
+  checkByteCount(Buffer.byteLength(text, 'utf8'), maxBytes, 'Die Datei ist');
+}
+
+/** INPUT_TOO_LARGE when `bytes` is above `maxBytes`; `subject` starts the sentence („Die Dateien sind zusammen“). */
+export function checkByteCount(bytes: number, maxBytes: number, subject: string): void {
   if (bytes > maxBytes) {
     // Below 1 MB the rounded numbers would say little; name the bytes then.
     const size = maxBytes < 1024 * 1024 ? `${bytes} Byte` : formatMegabytes(bytes);
     const limit = maxBytes < 1024 * 1024 ? `${maxBytes} Byte` : formatMegabytes(maxBytes);
-    reject(ImportProblemCode.INPUT_TOO_LARGE, `Die Datei ist ${size} groß; erlaubt sind höchstens ${limit}.`);
+    reject(ImportProblemCode.INPUT_TOO_LARGE, `${subject} ${size} groß; erlaubt sind höchstens ${limit}.`);
   }
 }
 
