@@ -18,10 +18,10 @@ import { checkImportedForm, publishImportedSchema } from './imported-form.js';
 export class FormPublicationService {
   constructor(private readonly em: EntityManager) {}
 
-  /** Any version of a form the editor's organisation owns, drafts included. */
-  async ownVersion(principal: Principal, formId: string, version: string): Promise<FormVersionEntity> {
-    const form = await this.em.findOne(FormVersionEntity, { id: `${formId}@${version}` });
-    if (!form || !(await visibleOrganisationIds(this.em, principal)).includes(form.owner)) {
+  /** Any version of a form the editor's organisation owns, drafts included; others are FORM_VERSION_NOT_FOUND. */
+  async ownVersion(principal: Principal, formId: string, version: string, em = this.em, lockMode?: LockMode): Promise<FormVersionEntity> {
+    const form = await em.findOne(FormVersionEntity, { id: `${formId}@${version}` }, lockMode ? { lockMode } : {});
+    if (!form || !(await visibleOrganisationIds(em, principal)).includes(form.owner)) {
       throw new LotseError(ErrorCode.FORM_VERSION_NOT_FOUND, undefined, { formId, version });
     }
     return form;
@@ -29,10 +29,7 @@ export class FormPublicationService {
 
   async publish(principal: Principal, input: { formId: string; version: string; serviceId?: string | null }): Promise<FormVersionEntity> {
     const result = await this.em.fork().transactional(async (em) => {
-      const form = await em.findOne(FormVersionEntity, { id: `${input.formId}@${input.version}` }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!form || !(await visibleOrganisationIds(em, principal)).includes(form.owner)) {
-        throw new LotseError(ErrorCode.FORM_VERSION_NOT_FOUND, undefined, { formId: input.formId, version: input.version });
-      }
+      const form = await this.ownVersion(principal, input.formId, input.version, em, LockMode.PESSIMISTIC_WRITE);
       if (form.status !== 'DRAFT') throw new LotseError(ErrorCode.FORM_ALREADY_PUBLISHED);
       if (!form.provenance) throw badUserInput('Formulare aus dem Katalog werden im Git-Repository veröffentlicht (status: PUBLISHED in der Datei).', { argument: 'formId' });
       const serviceId = input.serviceId ?? form.serviceId;

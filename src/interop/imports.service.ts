@@ -6,7 +6,7 @@ import type { AppConfig } from '../config/config.js';
 import type { Principal } from '../common/auth/access.guard.js';
 import { catalogChanged } from '../catalog/catalog-cache.js';
 import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
-import { writeCatalogRow, writeSearchDocument, writeService } from '../catalog/catalog-writer.js';
+import { upsert, writeCatalogRow, writeSearchDocument, writeService } from '../catalog/catalog-writer.js';
 import type { CodeListFile, ServiceFile } from '../catalog/catalog.types.js';
 import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
 import { OrganisationEntity } from '../catalog/entities/organisation.entity.js';
@@ -22,6 +22,7 @@ import { compareVersions, nextVersion } from '../forms/form-version.js';
 import { readImportInput } from './format-detect.js';
 import { ImportProblemCode, ImportRejectedError, problem, type ImportProblem } from './import.problems.js';
 import type { EntryKind, EntryOrigin, FormProvenance, ImportEntryRef, ImportFormat, ImportReportData } from './import.types.js';
+import type { XmlElement } from './xml/xml-element.js';
 import { checkByteCount, DEFAULT_XML_LIMITS, type XmlLimits } from './xml/safe-xml.js';
 import { fimSlug, prepareXdfForm } from './xdf/xdf-import.js';
 
@@ -106,7 +107,7 @@ export class ImportsService {
       report.created = [];
       report.updated = [];
       report.applied = false;
-      await this.record(this.em.fork(), request, report, actor, 'REJECTED');
+      await this.saveRun(request, report, actor, 'REJECTED');
     }
     this.logger.log({
       organisationId: request.organisationId,
@@ -138,12 +139,12 @@ export class ImportsService {
 
   // ---- XDatenfelder ----
 
-  private async planXdf(em: EntityManager, format: 'XDATENFELDER_2' | 'XDATENFELDER_3', root: NonNullable<ReturnType<typeof readImportInput>['root']>, request: ImportRequest, report: ImportReportData): Promise<Planned[]> {
+  private async planXdf(em: EntityManager, format: 'XDATENFELDER_2' | 'XDATENFELDER_3', root: XmlElement, request: ImportRequest, report: ImportReportData): Promise<Planned[]> {
     if (request.serviceId && !(await em.findOne(ServiceEntity, { id: request.serviceId, removed: false }))) {
       throw new ImportRejectedError([problem(ImportProblemCode.TARGET_INVALID, `Die Leistung „${request.serviceId.slice(0, 80)}“ gibt es nicht.`)]);
     }
     const formIdOf = (fimId: string) => request.formId ?? `${request.organisationId.toLowerCase()}-${fimSlug(fimId)}`;
-    // the version is decided against the database; build once to learn the form id, then again with the version
+    // built as version 1.0; the version actually used is decided below against the stored versions
     const base = { lenient: request.lenient, xsdDir: this.config.xdatenfelderXsdDir, codeListTexts: request.codeLists ?? [], limits: this.limits, formId: formIdOf, owner: request.organisationId, serviceId: request.serviceId };
     const prepared = await prepareXdfForm(request.content, root, format, { ...base, version: '1.0' });
     report.warnings.push(...prepared.warnings);
@@ -303,9 +304,7 @@ export class ImportsService {
       publishedSchema: await publishImportedSchema(em, form),
       provenance,
     };
-    const existing = await em.findOne(FormVersionEntity, { id });
-    if (existing) em.assign(existing, values);
-    else em.create(FormVersionEntity, { id, ...values });
+    await upsert(em, FormVersionEntity, id, values);
     return values.contentHash;
   }
 
@@ -314,26 +313,23 @@ export class ImportsService {
     for (const p of plan) buckets[p.decision].push(p.ref);
     const changes = plan.filter((p) => p.decision === 'CREATE' || p.decision === 'UPDATE');
     if (request.dryRun) {
-      await this.record(this.em.fork(), request, report, actor, 'DRY_RUN');
+      await this.saveRun(request, report, actor, 'DRY_RUN');
       return;
     }
     if (changes.length === 0) {
-      await this.record(this.em.fork(), request, report, actor, 'UNCHANGED');
+      await this.saveRun(request, report, actor, 'UNCHANGED');
       return;
     }
     await this.em.fork().transactional(async (em) => {
       await em.execute('select pg_advisory_xact_lock(hashtext(?))', [CATALOG_WRITE_LOCK]);
       report.applied = true;
-      const run = this.record(em, request, report, actor, 'APPLIED', false);
+      const run = this.newRun(em, request, report, actor, 'APPLIED');
       for (const p of changes) {
         const writtenHash = await p.write!(em);
         await em.flush();
         const entryId = p.ref.kind === 'FORM' ? `${p.ref.id}@${p.ref.version}` : p.ref.id;
-        const id = `${p.ref.kind}:${entryId}`;
         const values = { kind: p.ref.kind, entryId, organisationId: request.organisationId, origin: p.origin, sourceHash: p.sourceHash, writtenHash, importRunId: run.id, importedAt: new Date() };
-        const existing = await em.findOne(ImportedEntryEntity, { id });
-        if (existing) em.assign(existing, values);
-        else em.create(ImportedEntryEntity, { id, ...values });
+        await upsert(em, ImportedEntryEntity, `${p.ref.kind}:${entryId}`, values);
       }
       run.report = structuredClone(report);
       await em.flush();
@@ -341,9 +337,16 @@ export class ImportsService {
     catalogChanged();
   }
 
-  private record(em: EntityManager, request: ImportRequest, report: ImportReportData, actor: string, outcome: string, flush?: true): Promise<ImportRunEntity>;
-  private record(em: EntityManager, request: ImportRequest, report: ImportReportData, actor: string, outcome: string, flush: false): ImportRunEntity;
-  private record(em: EntityManager, request: ImportRequest, report: ImportReportData, actor: string, outcome: string, flush = true): Promise<ImportRunEntity> | ImportRunEntity {
+  /** Records an attempt that writes nothing else (refused, dry, unchanged), in its own transaction. */
+  private async saveRun(request: ImportRequest, report: ImportReportData, actor: string, outcome: string): Promise<void> {
+    const em = this.em.fork();
+    const run = this.newRun(em, request, report, actor, outcome);
+    run.report = structuredClone(report);
+    await em.flush();
+  }
+
+  /** The import_run row, its id set on the report at once (written forms carry it in their provenance). */
+  private newRun(em: EntityManager, request: ImportRequest, report: ImportReportData, actor: string, outcome: string): ImportRunEntity {
     const run = em.create(ImportRunEntity, {
       organisationId: request.organisationId,
       actor,
@@ -352,10 +355,9 @@ export class ImportsService {
       dryRun: request.dryRun,
       lenient: request.lenient,
       outcome,
-      report: structuredClone(report),
+      report,
     });
     report.runId = run.id;
-    if (!flush) return run;
-    return em.flush().then(() => run);
+    return run;
   }
 }

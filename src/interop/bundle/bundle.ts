@@ -7,6 +7,7 @@ import { ServiceEntity } from '../../catalog/entities/service.entity.js';
 import { germanErrors, sharedCatalogSchemas } from '../../catalog/catalog.schemas.js';
 import type { BundleEntry, CatalogBundle } from '../../generated/catalog-bundle.js';
 import { FormVersionEntity } from '../../forms/entities/form-version.entity.js';
+import { ImportedEntryEntity } from '../entities/imported-entry.entity.js';
 import { walkSchema } from '../../forms/form-schema.js';
 import type { FormSchemaNode } from '../../forms/form.types.js';
 import { ImportProblemCode, problem, type ImportProblem } from '../import.problems.js';
@@ -45,7 +46,7 @@ export async function exportBundle(em: EntityManager, agsOrId: string, instanceI
   const organisation = await findOrganisation(em, agsOrId);
   if (!organisation) throw new UnknownOrganisationError(agsOrId);
   const tree = await organisationTree(em, organisation.id);
-  const imported = new Set((await em.getConnection().execute<Array<{ id: string }>>('select id from imported_entry')).map((r) => r.id));
+  const imported = new Set((await em.find(ImportedEntryEntity, {}, { fields: ['id'] })).map((r) => r.id));
   const provenanceOf = (key: string, extra: { fimId?: string; fimVersion?: string } = {}, updatedAt?: Date) => ({
     source: imported.has(key) ? ('IMPORT' as const) : ('CATALOG' as const),
     ...extra,
