@@ -20,7 +20,18 @@ export interface FormSchemaNode {
   else?: FormSchemaNode;
   'x-label'?: LocalizedText;
   'x-help'?: LocalizedText;
-  'x-fim'?: { id?: string; version?: string; datentyp?: string; feldart?: string };
+  'x-fim'?: {
+    id?: string;
+    version?: string;
+    datentyp?: string;
+    feldart?: string;
+    /** Select fields: the FIM code list (uri = canonicalIdentification, version); `missing` when it was not supplied. */
+    codeliste?: { uri?: string; version?: string; versionUri?: string; id?: string; missing?: boolean };
+  };
+  /** Object nodes from FIM: the property keys in FIM order (stored JSON does not keep key order). */
+  'x-order'?: string[];
+  /** Object nodes from FIM: label fields (static text) with their FIM id, after the property `after` (none: first). */
+  'x-labels'?: Array<{ 'x-fim': { id: string; version?: string; feldart: string }; text: LocalizedText; after?: string }>;
   /** FIM rules on this element, kept readable (they are prose in real exports and are not executed). */
   'x-rules'?: Array<{ id: string; version?: string; name: string; text?: LocalizedText }>;
   'x-codelist'?: string;
@@ -32,4 +43,4 @@ export interface FormSchemaNode {
 }
 
 /** The Lotse annotations: kept in catalog files, stripped from what frontends get. */
-export const X_KEYWORDS = ['x-label', 'x-help', 'x-fim', 'x-codelist', 'x-enum-labels', 'x-widget', 'x-format', 'x-date', 'x-rules'] as const;
+export const X_KEYWORDS = ['x-label', 'x-help', 'x-fim', 'x-codelist', 'x-enum-labels', 'x-widget', 'x-format', 'x-date', 'x-rules', 'x-order', 'x-labels'] as const;

@@ -133,8 +133,8 @@ function xmlFormatOf(root: XmlElement): ImportFormat {
   const line = lineOf(root);
   const { name, namespace } = root;
   const importable = name === STAMMDATENSCHEMA || name === DATENFELDGRUPPE;
-  if (namespace === XDF2_NAMESPACE && importable) return 'XDATENFELDER_2';
-  if (namespace === XDF3_NAMESPACE && importable) return 'XDATENFELDER_3';
+  if (namespace === XDF2_NAMESPACE && importable) return checkedVersion(root, 'XDATENFELDER_2');
+  if (namespace === XDF3_NAMESPACE && importable) return checkedVersion(root, 'XDATENFELDER_3');
   if (namespace === XDF1_NAMESPACE) {
     return unsupported('XDatenfelder 1 wird nicht unterstützt; bitte exportieren Sie das Schema als XDatenfelder 2 oder 3.', line);
   }
@@ -163,4 +163,59 @@ function xmlFormatOf(root: XmlElement): ImportFormat {
     `Die Datei ist XML mit dem Wurzelelement „${name}“ ${namespace ? `im Namensraum „${namespace}“` : 'ohne Namensraum'}. Erwartet wird ein XDatenfelder-2- oder -3-Stammdatenschema („${STAMMDATENSCHEMA}“) oder ein Lotse-Bundle (JSON).`,
     line,
   );
+}
+
+/**
+ * Traits of each XDatenfelder version that the other one does not have (element names from the XSDs, and the form of
+ * `praezisierung`: xdf2 writes JSON text, xdf3 attributes). Used to tell whether the content fits its namespace.
+ */
+const TRAITS: Record<'XDATENFELDER_2' | 'XDATENFELDER_3', Array<{ what: string; found: (el: XmlElement) => boolean }>> = {
+  XDATENFELDER_2: [
+    { what: '„status“ statt „freigabestatus“', found: (el) => el.name === 'status' },
+    { what: '„genericodeIdentification“ in Codelisten-Referenzen', found: (el) => el.name === 'genericodeIdentification' },
+    { what: 'Präzisierungen als JSON-Text', found: (el) => el.name === 'praezisierung' && el.text.trim().startsWith('{') },
+    { what: 'Regeln mit „script“', found: (el) => el.name === 'script' },
+    { what: '„freigabedatum“', found: (el) => el.name === 'freigabedatum' },
+  ],
+  XDATENFELDER_3: [
+    { what: '„freigabestatus“', found: (el) => el.name === 'freigabestatus' },
+    { what: '„letzteAenderung“', found: (el) => el.name === 'letzteAenderung' },
+    { what: 'Präzisierungen als Attribute', found: (el) => el.name === 'praezisierung' && Object.keys(el.attributes).length > 0 },
+    { what: '„vorbefuellung“', found: (el) => el.name === 'vorbefuellung' },
+    { what: 'Wertelisten („werte“)', found: (el) => el.name === 'werte' },
+    { what: 'Regeln mit „skript“ oder „freitextRegel“', found: (el) => el.name === 'skript' || el.name === 'freitextRegel' },
+    { what: '„dokumentsteckbrief“', found: (el) => el.name === 'dokumentsteckbrief' },
+  ],
+};
+
+const VERSION_NAMES = { XDATENFELDER_2: 'XDatenfelder 2.0', XDATENFELDER_3: 'XDatenfelder 3.0.0' } as const;
+
+/** The traits of a version found in the document, each named once. */
+function traitsFound(root: XmlElement, format: keyof typeof TRAITS): string[] {
+  const found = new Set<string>();
+  const stack = [root];
+  while (stack.length) {
+    const el = stack.pop()!;
+    for (const trait of TRAITS[format]) if (trait.found(el)) found.add(trait.what);
+    stack.push(...el.children);
+  }
+  return TRAITS[format].map((t) => t.what).filter((w) => found.has(w));
+}
+
+/**
+ * The version the namespace claims, when the content fits it. A document built like the other version (its traits
+ * present, none of the claimed version's) is refused in both modes with NAMESPACE_MISMATCH: reading it as the claimed
+ * version would silently lose what only the other version's reader understands (e.g. xdf2 length limits in JSON).
+ */
+function checkedVersion(root: XmlElement, claimed: 'XDATENFELDER_2' | 'XDATENFELDER_3'): ImportFormat {
+  const other = claimed === 'XDATENFELDER_2' ? 'XDATENFELDER_3' : 'XDATENFELDER_2';
+  const foreign = traitsFound(root, other);
+  if (foreign.length === 0 || traitsFound(root, claimed).length > 0) return claimed;
+  throw new ImportRejectedError([
+    problem(
+      ImportProblemCode.NAMESPACE_MISMATCH,
+      `Die Datei gibt den Namensraum von ${VERSION_NAMES[claimed]} an („${root.namespace}“), ihr Inhalt ist aber ${VERSION_NAMES[other]}: gefunden wurden ${foreign.join(', ')}. Sie wird weder streng noch nachsichtig eingelesen, weil dabei Angaben verloren gingen; bitte exportieren Sie das Schema erneut oder korrigieren Sie den Namensraum.`,
+      lineOf(root),
+    ),
+  ]);
 }

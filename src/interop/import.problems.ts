@@ -5,6 +5,8 @@
 export enum ImportProblemCode {
   /** Not XDatenfelder 2/3 and not a Lotse bundle (or a format named that the content is not). */
   UNSUPPORTED_FORMAT = 'UNSUPPORTED_FORMAT',
+  /** An XDatenfelder document whose content is built like another version than its namespace claims (both modes). */
+  NAMESPACE_MISMATCH = 'NAMESPACE_MISMATCH',
   /** Larger than the configured limit; refused before parsing. */
   INPUT_TOO_LARGE = 'INPUT_TOO_LARGE',
   /** Not well-formed XML (or JSON for bundles). */
@@ -29,6 +31,8 @@ export enum ImportProblemCode {
   PATTERN_UNSAFE = 'PATTERN_UNSAFE',
   /** Something the file says that Lotse keeps but cannot apply (rules, unknown data types, …). */
   NOT_APPLIED = 'NOT_APPLIED',
+  /** A legacy or ambiguous value read in a chosen way (e.g. a bare-number praezisierung as maximum length); the message says how. */
+  INTERPRETED = 'INTERPRETED',
   /** Bundles: an entry that does not match its own hash, kind or schema. */
   BUNDLE_INVALID = 'BUNDLE_INVALID',
   /** The organisation, a service or a form named in the request does not exist or is not the caller's. */

@@ -144,24 +144,28 @@ function withCollapsedSpace(value: unknown): unknown {
 /** Whether two reads of the same key say the same (key order and inner whitespace do not count). */
 export const sameContent = (a: unknown, b: unknown): boolean => canonicalJson(withCollapsedSpace(a)) === canonicalJson(withCollapsedSpace(b));
 
-/** Text fields of AllgemeineAngaben / Schemaelementangaben (both versions) that are copied as trimmed text. */
+/**
+ * Text fields of AllgemeineAngaben / Schemaelementangaben (both versions) that are copied exactly as written, leading
+ * and trailing spaces included, so that names and texts round-trip byte for byte (`Kommunikation ` stays itself).
+ * The form mapper trims them where it shows them.
+ */
 const ANGABEN_TEXTS = [
   'bezeichnungEingabe',
   'bezeichnungAusgabe',
   'beschreibung',
   'definition',
-  'statusGesetztAm',
   'statusGesetztDurch',
   'fachlicherErsteller',
-  'gueltigAb',
-  'gueltigBis',
   'versionshinweis',
-  'freigabedatum',
-  'veroeffentlichungsdatum',
-  'letzteAenderung',
   'hilfetextEingabe',
   'hilfetextAusgabe',
 ] as const satisfies ReadonlyArray<keyof Angaben>;
+
+/** Dates and times of the Angaben: values of XSD date types, whose surrounding whitespace carries nothing; trimmed. */
+const ANGABEN_DATES = ['statusGesetztAm', 'gueltigAb', 'gueltigBis', 'freigabedatum', 'veroeffentlichungsdatum', 'letzteAenderung'] as const satisfies ReadonlyArray<keyof Angaben>;
+
+/** The untrimmed text of the first child with this name, or undefined when there is none. */
+export const rawChildText = (el: XmlElement | undefined, name: string): string | undefined => child(el, name)?.text;
 
 /**
  * Reads one Stammdatenschema. Holds the problems and the building blocks found so far; one instance per parse.
@@ -184,7 +188,13 @@ export class XdfReader {
     readonly lenient: boolean,
   ) {}
 
+  /**
+   * A warning. A reused building block is read at every position, so the same NOT_APPLIED or INTERPRETED note about
+   * its content would repeat; it is given once. (Structure problems of different elements can read alike and all count.)
+   */
   warn(code: ImportProblemCode, message: string): void {
+    const once = code === ImportProblemCode.NOT_APPLIED || code === ImportProblemCode.INTERPRETED;
+    if (once && this.warnings.some((w) => w.code === code && w.message === message)) return;
     this.warnings.push(problem(code, message));
   }
 
@@ -304,13 +314,17 @@ export class XdfReader {
 
   /** AllgemeineAngaben / Schemaelementangaben of a schema, group, field or rule. */
   readAngaben(el: XmlElement, ident: Identifikation, where: string): Angaben {
-    let name = childText(el, 'name');
+    let name = rawChildText(el, 'name');
     if (name === undefined) {
       this.structure(`Für ${where} fehlt der Name (name).`, 'Er bleibt leer.');
       name = '';
     }
     const angaben: Angaben = { identifikation: ident, name };
     for (const key of ANGABEN_TEXTS) {
+      const text = rawChildText(el, key);
+      if (text !== undefined) angaben[key] = text;
+    }
+    for (const key of ANGABEN_DATES) {
       const text = childText(el, key);
       if (text !== undefined) angaben[key] = text;
     }

@@ -205,6 +205,7 @@ describe('stammdatenschemaToForm', () => {
       required: ['F99000010'],
       'x-label': { de: 'Anschrift' },
       'x-fim': { id: 'G99000001', version: '1.0' },
+      'x-order': ['F99000010'],
     });
     expect(form.layout.steps.map((s) => [s.id, s.title.de, s.sections.map((x) => [x.id, x.fields])])).toEqual([
       ['schritt-1', 'Wohnsitz', [['abschnitt-1', ['G99000002']]]],

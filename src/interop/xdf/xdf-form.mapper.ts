@@ -103,7 +103,7 @@ interface Anzahl {
 /** One child of a group or of the schema, in order: a property or the text of a label field. */
 type Entry =
   | { kind: 'property'; key: string; node: Node; required: boolean; group: boolean; label: string }
-  | { kind: 'label'; text: string };
+  | { kind: 'label'; text: string; fim: { id: string; version?: string } };
 
 interface Section {
   title: string;
@@ -131,9 +131,15 @@ class FormMapper {
     private readonly options: XdfFormOptions,
   ) {}
 
-  /** A problem that can be worked around: a warning in lenient mode, an error in strict mode (NOT_APPLIED: always a warning). */
-  private report(code: ImportProblemCode, message: string): void {
-    (code === ImportProblemCode.NOT_APPLIED || this.options.lenient ? this.warnings : this.errors).push(problem(code, message));
+  /**
+   * A problem that can be worked around: a warning in lenient mode, an error in strict mode (NOT_APPLIED: always a
+   * warning). With a `consequence` the message fits the mode: lenient says how it was imported (`… Das Feld wird
+   * als Textfeld importiert …`), strict that the import is refused because of it.
+   */
+  private report(code: ImportProblemCode, message: string, consequence?: string): void {
+    const warning = code === ImportProblemCode.NOT_APPLIED || this.options.lenient;
+    const text = consequence === undefined ? message : warning ? `${message} ${consequence}` : `${message} Deshalb wird der Import abgelehnt (streng).`;
+    (warning ? this.warnings : this.errors).push(problem(code, text));
   }
 
   private fail(code: ImportProblemCode, message: string): void {
@@ -151,6 +157,7 @@ class FormMapper {
       additionalProperties: false,
       ...(required.length ? { required } : {}),
       properties,
+      ...orderAndLabels(entries),
       ...(rules.length ? { 'x-rules': rules } : {}),
     };
     if (this.rulesKept.size > 0) {
@@ -210,7 +217,8 @@ class FormMapper {
       const where = `„${label}“ (${fimId})`;
       if (element.art === 'FELD' && element.feldart === 'label') {
         const content = text(element.inhalt) ?? text(element.angaben.bezeichnungEingabe) ?? text(element.angaben.name);
-        if (content) entries.push({ kind: 'label', text: content });
+        const { id: labelId, version: labelVersion } = element.angaben.identifikation;
+        if (content) entries.push({ kind: 'label', text: content, fim: { id: labelId, ...(labelVersion ? { version: labelVersion } : {}) } });
         if (element.regelKeys.length) {
           this.report(ImportProblemCode.NOT_APPLIED, `Die Regeln am Hinweistext ${where} lassen sich keinem Feld zuordnen und werden nicht übernommen.`);
         }
@@ -257,10 +265,17 @@ class FormMapper {
   /** The node at one position: single value, or an array by anzahl, with label, help, FIM id and rules. */
   private position(value: Node, labels: readonly string[], element: Element, anzahl: Anzahl, label: string, where: string): Node {
     const { id, version } = element.angaben.identifikation;
+    const codeliste = value['x-fim']?.codeliste;
     const fim: NonNullable<Node['x-fim']> =
       element.art === 'GRUPPE'
         ? { id, ...(version ? { version } : {}) }
-        : { id, ...(version ? { version } : {}), ...(element.datentyp ? { datentyp: element.datentyp } : {}), ...(element.feldart ? { feldart: element.feldart } : {}) };
+        : {
+            id,
+            ...(version ? { version } : {}),
+            ...(element.datentyp ? { datentyp: element.datentyp } : {}),
+            ...(element.feldart ? { feldart: element.feldart } : {}),
+            ...(codeliste ? { codeliste } : {}),
+          };
     const help = [text(element.angaben.hilfetextEingabe), ...labels].filter((t): t is string => t !== undefined);
     const rules = this.rules(element.regelKeys, where);
     const annotations: Node = {
@@ -275,6 +290,7 @@ class FormMapper {
       minItems: anzahl.min,
       ...(anzahl.max !== undefined ? { maxItems: anzahl.max } : {}),
       ...annotations,
+      // the items keep the code list's identity (x-fim.codeliste), which the XÖV message puts on each value
       items: { ...value, 'x-label': de(label) },
     };
   }
@@ -299,7 +315,7 @@ class FormMapper {
     const properties = Object.fromEntries(entries.flatMap((e) => (e.kind === 'property' ? [[e.key, e.node]] : [])));
     const labels = entries.flatMap((e) => (e.kind === 'label' ? [e.text] : []));
     const keys = Object.keys(properties);
-    const node: Node = { type: 'object', additionalProperties: false, properties };
+    const node: Node = { type: 'object', additionalProperties: false, properties, ...orderAndLabels(entries) };
     if (element.gruppenart === 'X' && keys.length > 0) {
       // Auswahlgruppe: exactly one of the children
       node.oneOf = keys.map((k) => ({ required: [k] }));
@@ -388,18 +404,18 @@ class FormMapper {
     }
   }
 
-  private notApplied(praez: Praezisierung, keys: ReadonlyArray<keyof Praezisierung>, where: string): void {
+  private notApplied(praez: Praezisierung, keys: ReadonlyArray<keyof Praezisierung>, where: string, why = 'passt nicht zum Datentyp'): void {
     const present = keys.filter((k) => praez[k] !== undefined);
     if (present.length) {
-      this.report(ImportProblemCode.NOT_APPLIED, `Die Präzisierung ${present.join(', ')} von ${where} passt nicht zum Datentyp und wird nicht angewendet.`);
+      this.report(ImportProblemCode.NOT_APPLIED, `Die Präzisierung ${partsOf(praez, present)} von ${where} ${why} und wird nicht angewendet.`);
     }
   }
 
-  private text(praez: Praezisierung, where: string): Node {
+  private text(praez: Praezisierung, where: string, defaultMax = DEFAULT_TEXT_MAX): Node {
     this.notApplied(praez, ['minValue', 'maxValue'], where);
     let maxLength = praez.maxLength;
     if (maxLength !== undefined && maxLength < 1) {
-      this.report(ImportProblemCode.NOT_APPLIED, `Die Höchstlänge ${maxLength} von ${where} ist keine; es gilt die Vorgabe von ${DEFAULT_TEXT_MAX} Zeichen.`);
+      this.report(ImportProblemCode.NOT_APPLIED, `Die Höchstlänge ${maxLength} von ${where} ist keine; es gilt die Vorgabe von ${defaultMax} Zeichen.`);
       maxLength = undefined;
     }
     let minLength = praez.minLength !== undefined && praez.minLength > 0 ? praez.minLength : undefined;
@@ -411,7 +427,7 @@ class FormMapper {
     return {
       type: 'string',
       ...(minLength !== undefined ? { minLength } : {}),
-      maxLength: maxLength ?? DEFAULT_TEXT_MAX,
+      maxLength: maxLength ?? defaultMax,
       ...(pattern ? { pattern } : {}),
     };
   }
@@ -419,6 +435,10 @@ class FormMapper {
   /** FIM patterns are HTML pattern attributes (the whole value must match); JSON Schema patterns search, so anchor them. */
   private pattern(pattern: string | undefined, where: string): string | undefined {
     if (pattern === undefined || pattern === '') return undefined;
+    if (!isRegularExpression(pattern)) {
+      this.report(ImportProblemCode.NOT_APPLIED, `Das Muster „${cut(pattern, 200)}“ von ${where} ist kein regulärer Ausdruck, sondern Text, und wird nicht angewendet.`);
+      return undefined;
+    }
     const reason = unsafePatternReason(pattern);
     if (reason) {
       this.report(ImportProblemCode.PATTERN_UNSAFE, `Das Muster „${cut(pattern, 200)}“ von ${where} wird nicht übernommen: ${reason}`);
@@ -487,21 +507,39 @@ class FormMapper {
   // Selections
 
   private select(element: Element, where: string): Node {
+    const praez = element.praezisierung ?? {};
     if (element.werte && element.werte.length > 0) {
+      this.notApplied(praez, ['minLength', 'maxLength', 'pattern', 'minValue', 'maxValue'], where, 'gilt neben der Werteliste nicht');
       return this.choices(element.werte.map((w) => ({ code: w.code, name: w.name })), where, 'die Werteliste');
     }
     if (element.codeliste) return this.codeList(element, element.codeliste, where);
-    this.report(ImportProblemCode.STRUCTURE, `Das Auswahlfeld ${where} hat weder Werte noch eine Codeliste; es wird als Textfeld übernommen.`);
-    return { type: 'string', maxLength: UNRESOLVED_SELECT_MAX };
+    const node = this.text(praez, where, UNRESOLVED_SELECT_MAX);
+    this.report(ImportProblemCode.STRUCTURE, `Das Auswahlfeld ${where} hat weder Werte noch eine Codeliste.`, `Es wird als Textfeld importiert (${keptConstraints(node)}).`);
+    return node;
   }
 
   private codeList(element: Element, ref: CodelisteReferenz, where: string): Node {
     const name = referenceName(ref);
+    const praez = element.praezisierung ?? {};
     const list = this.findList(ref, name, where);
     if (!list) {
-      this.report(ImportProblemCode.CODELIST_MISSING, `Die Codeliste ${name} für ${where} wurde nicht mitgeliefert; das Feld wird als Textfeld (höchstens ${UNRESOLVED_SELECT_MAX} Zeichen) übernommen.`);
-      return { type: 'string', maxLength: UNRESOLVED_SELECT_MAX };
+      // Without its list the field is text, but it keeps every limit the source gives it and the list's identity.
+      const node: Node = { ...this.text(praez, where, UNRESOLVED_SELECT_MAX), 'x-fim': { codeliste: { ...listIdentity(ref), missing: true } } };
+      const supplied = ref.canonicalIdentification
+        ? this.codeLists.filter((l) => l.canonicalUri === ref.canonicalIdentification).map((l) => `„${cut(l.version ?? '(ohne Version)', 40)}“`)
+        : [];
+      const needed = ref.genericodeVersion ?? versionOfUri(ref);
+      const problemText = supplied.length
+        ? `Die Codeliste ${name} für ${where} wurde in der falschen Version mitgeliefert: mitgeliefert ${supplied.length === 1 ? 'wurde die Version' : 'wurden die Versionen'} ${supplied.join(', ')}, benötigt wird die Version „${cut(needed ?? '(ohne Angabe)', 40)}“.`
+        : `Die Codeliste ${name} für ${where} wurde nicht mitgeliefert.`;
+      this.report(
+        ImportProblemCode.CODELIST_MISSING,
+        problemText,
+        `Das Feld wird als Textfeld importiert und behält ${keptConstraints(node)}; die fehlende Codeliste ist im Feld vermerkt (x-fim.codeliste).`,
+      );
+      return node;
     }
+    this.notApplied(praez, ['minLength', 'maxLength', 'pattern', 'minValue', 'maxValue'], where, 'gilt neben der Codeliste nicht (die Codes legen die Werte fest)');
     if (element.codeKey && element.codeKey !== list.codeColumn) {
       this.report(ImportProblemCode.NOT_APPLIED, `${where} verlangt die Codespalte „${cut(element.codeKey, 80)}“; verwendet wird die Schlüsselspalte „${list.codeColumn}“ der Codeliste ${name}.`);
     }
@@ -509,10 +547,12 @@ class FormMapper {
       this.report(ImportProblemCode.NOT_APPLIED, `${where} verlangt die Namensspalte „${cut(element.nameKey, 80)}“; verwendet wird die Spalte „${list.nameColumn}“ der Codeliste ${name}.`);
     }
     if (list.codes.length === 0) {
-      this.report(ImportProblemCode.CODELIST_INVALID, `Die Codeliste ${name} für ${where} enthält keine Codes; das Feld wird als Textfeld (höchstens ${UNRESOLVED_SELECT_MAX} Zeichen) übernommen.`);
-      return { type: 'string', maxLength: UNRESOLVED_SELECT_MAX };
+      const node = this.text(praez, where, UNRESOLVED_SELECT_MAX);
+      this.report(ImportProblemCode.CODELIST_INVALID, `Die Codeliste ${name} für ${where} enthält keine Codes.`, `Das Feld wird als Textfeld importiert (${keptConstraints(node)}).`);
+      return node;
     }
-    return this.choices(list.codes, where, `die Codeliste ${name}`);
+    const identity = listIdentity({ canonicalIdentification: list.canonicalUri ?? ref.canonicalIdentification, genericodeVersion: list.version ?? ref.genericodeVersion, canonicalVersionUri: list.canonicalVersionUri ?? ref.canonicalVersionUri, ...(ref.id ? { id: ref.id } : {}) });
+    return { ...this.choices(list.codes, where, `die Codeliste ${name}`), 'x-fim': { codeliste: identity } };
   }
 
   private findList(ref: CodelisteReferenz, name: string, where: string): GenericodeList | undefined {
@@ -595,16 +635,19 @@ class FormMapper {
     }
 
     const blocks: Block[] = [];
-    let run: string[] = [];
+    // a run of plain fields, split where a label text stands between two of them, so that the text (the
+    // description of the section that follows it) stays where FIM put it instead of moving above earlier fields
+    let run: string[][] = [];
     const flush = () => {
       if (run.length === 0) return;
-      const sections = chunk(run, MAX_FIELDS).map((fields, i) => ({ title: i === 0 ? 'Angaben' : `Angaben (${i + 1})`, fields }));
+      const sections = run.flatMap((part) => chunk(part, MAX_FIELDS)).map((fields, i) => ({ title: i === 0 ? 'Angaben' : `Angaben (${i + 1})`, fields }));
       blocks.push({ title: 'Angaben', sections });
       run = [];
     };
     for (const p of properties) {
       if (!p.group) {
-        run.push(p.key);
+        if (run.length === 0 || descriptions.has(p.key)) run.push([p.key]);
+        else run[run.length - 1].push(p.key);
         continue;
       }
       flush();
@@ -701,6 +744,70 @@ function toJsonValue(node: Node, inhalt: string): unknown {
     default:
       return undefined;
   }
+}
+
+/** `minLength „8“, pattern „[0-9]{8}“`: the parts of a praezisierung as the source wrote them, for messages. */
+function partsOf(praez: Praezisierung, keys: ReadonlyArray<keyof Praezisierung>): string {
+  return keys.map((k) => `${k} „${cut(String(praez[k]), 80)}“`).join(', ');
+}
+
+/** The constraints a text node keeps, in words: `mindestens 8 und höchstens 8 Zeichen, Muster „…“`. */
+function keptConstraints(node: Node): string {
+  const parts: string[] = [];
+  const { minLength, maxLength, pattern } = node as { minLength?: number; maxLength?: number; pattern?: string };
+  if (minLength !== undefined) parts.push(`mindestens ${minLength} Zeichen`);
+  if (maxLength !== undefined) parts.push(`höchstens ${maxLength} Zeichen`);
+  if (pattern !== undefined) parts.push(`das Muster „${cut(pattern, 200)}“`);
+  return parts.join(', ');
+}
+
+/**
+ * Whether a FIM pattern is a regular expression at all: real exports also write prose there (`Codeliste
+ * Regionalschlüssel`, `Mehrfachauswahl`), which as a pattern would accept only that very text. A pattern without any
+ * regular-expression syntax (classes, groups, quantifiers, alternatives, escapes, anchors, the dot) is prose.
+ */
+export function isRegularExpression(pattern: string): boolean {
+  return /[\\[\](){}|*+?.^$]/.test(pattern);
+}
+
+/** The code list's identity as the XÖV message names it (listURI, listVersionID) and as FIM referenced it. */
+function listIdentity(ref: CodelisteReferenz): NonNullable<NonNullable<Node['x-fim']>['codeliste']> {
+  const uri = ref.canonicalIdentification ?? uriOfVersionUri(ref);
+  const version = ref.genericodeVersion ?? versionOfUri(ref);
+  return {
+    ...(uri ? { uri } : {}),
+    ...(version ? { version } : {}),
+    ...(ref.canonicalVersionUri ? { versionUri: ref.canonicalVersionUri } : {}),
+    ...(ref.id ? { id: ref.id } : {}),
+  };
+}
+
+/** xdf2 writes canonicalVersionUri as `<canonicalIdentification>_<version>`; the parts, where only that is given. */
+function versionOfUri(ref: CodelisteReferenz): string | undefined {
+  if (!ref.canonicalVersionUri) return undefined;
+  if (ref.canonicalIdentification && ref.canonicalVersionUri.startsWith(`${ref.canonicalIdentification}_`)) return ref.canonicalVersionUri.slice(ref.canonicalIdentification.length + 1);
+  const at = ref.canonicalVersionUri.lastIndexOf('_');
+  return at > 0 ? ref.canonicalVersionUri.slice(at + 1) : undefined;
+}
+
+function uriOfVersionUri(ref: CodelisteReferenz): string | undefined {
+  if (!ref.canonicalVersionUri) return undefined;
+  const at = ref.canonicalVersionUri.lastIndexOf('_');
+  return at > 0 ? ref.canonicalVersionUri.slice(0, at) : undefined;
+}
+
+/**
+ * `x-order` (the property keys in FIM order: the stored JSON does not keep key order, the XÖV message needs it) and
+ * `x-labels` (label fields with their FIM id and the key of the property they follow; none: at the start).
+ */
+function orderAndLabels(entries: readonly Entry[]): Pick<Node, 'x-order' | 'x-labels'> {
+  const order: string[] = [];
+  const labels: NonNullable<Node['x-labels']> = [];
+  for (const entry of entries) {
+    if (entry.kind === 'property') order.push(entry.key);
+    else labels.push({ 'x-fim': { ...entry.fim, feldart: 'label' }, text: de(entry.text), ...(order.length ? { after: order[order.length - 1] } : {}) });
+  }
+  return { ...(order.length ? { 'x-order': order } : {}), ...(labels.length ? { 'x-labels': labels } : {}) };
 }
 
 function referenceName(ref: CodelisteReferenz): string {

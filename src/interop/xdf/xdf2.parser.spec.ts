@@ -57,20 +57,21 @@ describe('parseXdf2', () => {
   describe('full fixture', () => {
     const { schema, warnings, errors } = parseXdf2(fixture('full.xml'), LENIENT);
 
-    it('reads without errors; the only warning is the code-list name in a praezisierung', () => {
+    it('reads without errors; the warnings are how the bare-number praezisierung was read (once) and the code-list name in a praezisierung', () => {
       expect(errors).toEqual([]);
-      expect(warnings).toHaveLength(1);
-      expect(warnings[0].code).toBe(ImportProblemCode.NOT_APPLIED);
-      expect(warnings[0].message).toContain('„Anrede“');
-      expect(warnings[0].message).toContain('„F99000005“');
-      expect(warnings[0]).not.toHaveProperty('line');
+      expect(codes(warnings)).toEqual([ImportProblemCode.INTERPRETED, ImportProblemCode.NOT_APPLIED]);
+      expect(warnings[0].message).toContain('„F99000003“');
+      expect(warnings[0].message).toContain('höchstens 5 Zeichen');
+      expect(warnings[1].message).toContain('„Anrede“');
+      expect(warnings[1].message).toContain('„F99000005“');
+      expect(warnings[1]).not.toHaveProperty('line');
     });
 
-    it('reads the schema Angaben: trimmed texts, placeholders kept, absent stays absent, codes with list version', () => {
+    it('reads the schema Angaben: names and texts as written (spaces kept), placeholders kept, absent stays absent, codes with list version', () => {
       expect(schema.standard).toBe('XDATENFELDER_2');
       expect(schema.angaben).toEqual({
         identifikation: { id: 'S99000001', version: '1.0' },
-        name: 'Testantrag Parkausweis',
+        name: '  Testantrag Parkausweis  ',
         bezeichnungEingabe: 'Testantrag',
         beschreibung: '-',
         definition: '.',
@@ -378,11 +379,11 @@ describe('readPraezisierungXdf2', () => {
     expect(read('{').reports).toHaveLength(1);
   });
 
-  it('reads legacy ranges, a plain number on text fields only, and placeholders silently', () => {
+  it('reads legacy ranges and placeholders silently, and a plain number on text fields as maximum length with a report', () => {
     expect(read('1..31', 'num_int')).toEqual({ result: { text: '1..31', minValue: '1', maxValue: '31' }, reports: [] });
     expect(read('-5.5..10', 'num').result).toEqual({ text: '-5.5..10', minValue: '-5.5', maxValue: '10' });
     expect(read('..10', 'num').result).toEqual({ text: '..10', maxValue: '10' });
-    expect(read('5')).toEqual({ result: { text: '5', maxLength: 5 }, reports: [] });
+    expect(read('5')).toEqual({ result: { text: '5', maxLength: 5 }, reports: [expect.stringContaining('als Höchstlänge gelesen: höchstens 5 Zeichen')] });
     const onNumber = read('5', 'num');
     expect(onNumber.result).toEqual({ text: '5' });
     expect(onNumber.reports).toHaveLength(1);

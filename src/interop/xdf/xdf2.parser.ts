@@ -31,7 +31,8 @@ const NUMBER = '-?\\d+(?:\\.\\d+)?';
 /** Legacy range `a..b` (e.g. `1..31` on a num_int field in a real export); either side may be left open. */
 const LEGACY_RANGE = new RegExp(`^(${NUMBER})?\\s*\\.\\.\\s*(${NUMBER})?$`);
 
-type Report = (message: string) => void;
+/** A report about the praezisierung: NOT_APPLIED by default, INTERPRETED where a legacy value was read in a chosen way. */
+type Report = (message: string, code?: ImportProblemCode) => void;
 
 /**
  * An xdf2 `praezisierung` (free text): the original text is always kept in `text`. JSON with string values
@@ -52,8 +53,17 @@ export function readPraezisierungXdf2(text: string, datentyp: string, of: string
   }
   const integer = toNonNegativeInteger(text);
   if (integer !== undefined && TEXT_TYPES.has(datentyp)) {
-    // A guess from real files: a bare number such as `5` on a text field (a postcode) reads as its maximum length.
+    // Decided: a bare number such as `5` on a text field (a postcode) is the old "Feldlänge", i.e. the maximum length,
+    // not an exact one (an exact length would refuse shorter values the source may well allow). Always said.
     result.maxLength = integer;
+    report(
+      `Die Präzisierung „${shown(text)}“ ${of} ist eine bloße Zahl (alte Schreibweise); sie wird beim Datentyp „${shown(datentyp, 20)}“ als Höchstlänge gelesen: höchstens ${integer} Zeichen.`,
+      ImportProblemCode.INTERPRETED,
+    );
+    return result;
+  }
+  if (integer !== undefined) {
+    report(`Die Präzisierung „${shown(text)}“ ${of} ist eine bloße Zahl (alte Schreibweise); beim Datentyp „${shown(datentyp, 20)}“ lässt sie sich weder als Länge noch als Grenze sicher lesen und wird nur als Text übernommen, nicht angewendet.`);
     return result;
   }
   report(`Die Präzisierung „${shown(text)}“ ${of} wird nicht verstanden und nur als Text übernommen.`);
@@ -110,8 +120,8 @@ const XDF2: XdfDialect = {
   fieldDetails(reader, el, field, of) {
     const praezisierung = child(el, 'praezisierung');
     if (praezisierung === undefined) return;
-    field.praezisierung = readPraezisierungXdf2(praezisierung.text.trim(), field.datentyp ?? 'text', of, (message) =>
-      reader.warn(ImportProblemCode.NOT_APPLIED, message),
+    field.praezisierung = readPraezisierungXdf2(praezisierung.text.trim(), field.datentyp ?? 'text', of, (message, code = ImportProblemCode.NOT_APPLIED) =>
+      reader.warn(code, message),
     );
   },
   ruleDetails(_reader, el, rule) {
