@@ -187,16 +187,17 @@ export class CatalogQueryService {
 
   /**
    * Where a submission for `serviceId` goes: with the applicant's municipality, the responsible organisation
-   * there (overrides honoured); without, the service's unit or the county. Also returns the service version.
+   * there (overrides honoured); without, the form's own receiving organisation (`routing.organisation`), else the
+   * service's unit or the county. Also returns the service version.
    */
-  async routeSubmission(serviceId: string, ags: string | undefined): Promise<{ organisationId: string; serviceVersion?: number; processingDays?: number }> {
+  async routeSubmission(serviceId: string, ags: string | undefined, formOrganisation?: string): Promise<{ organisationId: string; serviceVersion?: number; processingDays?: number }> {
     const service = await this.em.findOne(ServiceEntity, { id: serviceId }, { fields: ['id', 'version', 'responsibilityLevel', 'data'] });
     if (ags && ags.length === 8) {
       const organisation = await this.responsibleOrganisation(serviceId, ags);
       return { organisationId: organisation.id, serviceVersion: service?.version, processingDays: service?.data.processingTime?.days };
     }
     const county = await this.em.findOne(OrganisationEntity, { kind: 'COUNTY' }, { fields: ['id'] });
-    const organisationId = service?.data.responsibleUnitId ?? county?.id;
+    const organisationId = formOrganisation ?? service?.data.responsibleUnitId ?? county?.id;
     if (!organisationId) throw unknownService(`${serviceId}: keine zuständige Stelle im Landkreis hinterlegt`);
     return { organisationId, serviceVersion: service?.version, processingDays: service?.data.processingTime?.days };
   }

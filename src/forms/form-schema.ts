@@ -81,7 +81,8 @@ const strip = (node: Node): Node => {
 
 /**
  * The schema frontends get: plain JSON Schema 2020-12 with titles and descriptions in `locale`, choices as
- * `oneOf` of `const` + `title`, date bounds resolved for today, and no x- annotations.
+ * `oneOf` of `const` + `title`, date bounds resolved for today, and no x- annotations except `x-rules` (FIM rules as
+ * `{ fimId, version, name, description }`).
  */
 export function renderSchema(published: Node, today: string, localizer: Localizer, formTitle: LocalizedText): Node {
   const rendered = mapSchema(published, (node) => {
@@ -93,7 +94,11 @@ export function renderSchema(published: Node, today: string, localizer: Localize
       const { enum: values, ...rest } = next;
       next = { ...rest, oneOf: (values as string[]).map((v) => ({ const: v, title: localizer.text(labels[v], 'choices') ?? v })) };
     }
-    return strip(next);
+    const rules = next['x-rules'];
+    next = strip(next);
+    // FIM rules stay visible to frontends (prose, not executed), in the served language
+    if (rules?.length) (next as Record<string, unknown>)['x-rules'] = rules.map((r) => ({ fimId: r.id, ...(r.version ? { version: r.version } : {}), name: r.name, ...(r.text ? { description: localizer.text(r.text, 'rules') } : {}) }));
+    return next;
   });
   return { ...rendered, title: localizer.text(formTitle, 'title') };
 }

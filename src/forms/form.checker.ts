@@ -68,10 +68,13 @@ export function checkForms(catalog: Catalog, report: Report, today = berlinDate(
     const stepIds = data.layout.steps.map((s) => s.id);
     if (new Set(stepIds).size !== stepIds.length) report(path, '/layout/steps', 'Die Kennungen der Schritte sind nicht eindeutig.');
 
-    if (data.routing) {
+    if (data.routing?.agsField) {
       const target = fieldIndex(schema).get(data.routing.agsField);
       if (!target) report(path, '/routing/agsField', `Das Feld „${data.routing.agsField}“ gibt es im Formular nicht.`);
       else if (!target.node['x-codelist'] && target.node.type !== 'string') report(path, '/routing/agsField', 'Das Feld für den Gemeindeschlüssel muss ein Textfeld sein.');
+    }
+    if (data.routing?.organisation && !catalog.organisations.has(data.routing.organisation)) {
+      report(path, '/routing/organisation', `Die Organisation „${data.routing.organisation}“ gibt es nicht.`);
     }
 
     const index = fieldIndex(schema);

@@ -9,6 +9,7 @@ import { compareVersions } from './form-version.js';
 import { cached } from '../catalog/catalog-cache.js';
 import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
+import { formRules } from './form-rules.js';
 import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
 import type { MessageLocale } from './form-messages.js';
 import type { Form, ValidationResult } from './models/form.model.js';
@@ -93,6 +94,7 @@ export class FormsService {
         sections: s.sections.map((section) => ({ id: section.id, title: l.text(section.title, 'steps'), description: l.text(section.description, 'steps'), fields: [...section.fields] })),
       })),
       fim: fimAnnotations(form.publishedSchema),
+      rules: formRules(form.publishedSchema, (text) => l.text(text, 'rules')),
       provenance: form.provenance
         ? { format: form.provenance.format, fileHash: form.provenance.fileHash, fimId: form.provenance.fimId, fimVersion: form.provenance.fimVersion, organisationId: form.provenance.organisationId, importedAt: form.provenance.importedAt }
         : undefined,

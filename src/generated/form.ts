@@ -53,10 +53,11 @@ export interface FormVersionFile {
     stammdatenschema?: FimStammdatenschema;
   };
   /**
-   * Where the applicant's municipality (AGS) is in the data: the submission goes to the organisation responsible there.
+   * Where submissions go. agsField: where the applicant's municipality (AGS) is in the data; the submission goes to the organisation responsible there. organisation: the organisation that receives submissions when the data names no municipality (set on import for a municipality's own form of a municipal service).
    */
   routing?: {
-    agsField: string;
+    agsField?: string;
+    organisation?: string;
   };
   /**
    * JSON Schema 2020-12 of the data. Every property has x-label; see the README for the x- annotations.

@@ -9,6 +9,7 @@ import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import type { FormVersionFile } from '../forms/form.types.js';
 import { checkImportedForm, publishImportedSchema } from './imported-form.js';
+import { routingFor } from './form-routing.js';
 
 /**
  * Puts an imported draft live: the editor's organisation must own it, it needs a service, it must pass the
@@ -35,7 +36,9 @@ export class FormPublicationService {
       const serviceId = input.serviceId ?? form.serviceId;
       if (!serviceId) throw badUserInput('Bitte geben Sie die Leistung an, zu der das Formular gehört (serviceId).', { argument: 'serviceId' });
       if (!(await em.findOne(ServiceEntity, { id: serviceId, removed: false }))) throw badUserInput(`Die Leistung „${serviceId.slice(0, 80)}“ gibt es nicht.`, { argument: 'serviceId' });
-      const data: FormVersionFile = { ...form.data, status: 'PUBLISHED', serviceId };
+      // a service named only now: a municipality's form of a municipal service gets its routing as on import
+      const routed = form.data.routing ? form.data : (await routingFor(em, form.data, form.owner, serviceId)).form;
+      const data: FormVersionFile = { ...routed, status: 'PUBLISHED', serviceId };
       const problems = await checkImportedForm(em, data);
       if (problems.length) throw badUserInput(`Das Formular kann so nicht veröffentlicht werden: ${problems.slice(0, 3).map((p) => p.message).join(' ')}`);
       em.assign(form, { status: 'PUBLISHED', serviceId, data, publishedSchema: await publishImportedSchema(em, data), publishedAt: new Date() });

@@ -1,4 +1,7 @@
 import type { ImportProblem } from './import.problems.js';
+import type { FieldChange } from './form-diff.js';
+import type { RoutingDecision } from './form-routing.js';
+import type { FormRuleInfo } from '../forms/form-rules.js';
 
 /** The formats an import understands (the same union as format-detect.ts's ImportFormat). */
 export type ImportFormat = 'XDATENFELDER_2' | 'XDATENFELDER_3' | 'BUNDLE';
@@ -31,6 +34,13 @@ export interface ImportEntryRef {
   fimId?: string;
   /** Conflicts: why the entry was left as it is. */
   message?: string;
+  /** XDatenfelder forms: the FIM rules (prose) with the fields they belong to. */
+  rules?: FormRuleInfo[];
+  /** Updated forms and new versions: the fields added, removed and changed against `comparedWith`. */
+  changes?: FieldChange[];
+  comparedWith?: string;
+  /** XDatenfelder forms of municipal services imported by a municipality: how submissions are routed. */
+  routing?: RoutingDecision;
 }
 
 /** What an import did (or, in a dry run, would do). */

@@ -25,6 +25,10 @@ import type { EntryKind, EntryOrigin, FormProvenance, ImportEntryRef, ImportForm
 import type { XmlElement } from './xml/xml-element.js';
 import { checkByteCount, DEFAULT_XML_LIMITS, type XmlLimits } from './xml/safe-xml.js';
 import { fimSlug, prepareXdfForm } from './xdf/xdf-import.js';
+import { diffForms } from './form-diff.js';
+import { routingFor } from './form-routing.js';
+import { formRules } from '../forms/form-rules.js';
+import type { FormSchemaNode } from '../forms/form.types.js';
 
 export interface ImportRequest {
   format: 'AUTO' | ImportFormat;
@@ -159,7 +163,9 @@ export class ImportsService {
 
     const versions = (await em.find(FormVersionEntity, { formId })).sort((a, b) => compareVersions(b.version, a.version));
     const latest = versions[0];
-    let form: FormVersionFile = prepared.form;
+    // routing first: it is part of the form's content, so an unchanged re-import must compare with it
+    const routed = await routingFor(em, prepared.form, request.organisationId, request.serviceId ?? latest?.serviceId);
+    let form: FormVersionFile = routed.form;
     let decision: Decision = 'CREATE';
     let message: string | undefined;
     if (latest) {
@@ -184,7 +190,17 @@ export class ImportsService {
         form = { ...form, version: nextVersion(latest.version), ...(latest.serviceId && !request.serviceId ? { serviceId: latest.serviceId } : {}) };
       }
     }
-    const ref: ImportEntryRef = { kind: 'FORM', id: formId, version: form.version, fimId, ...(message ? { message } : {}) };
+    const ref: ImportEntryRef = {
+      kind: 'FORM',
+      id: formId,
+      version: form.version,
+      fimId,
+      ...(message ? { message } : {}),
+      rules: formRules(form.schema as FormSchemaNode, (text) => text?.de),
+      // what an editor decides on before applying (dry runs too): the fields that differ from the latest version
+      ...(latest && (decision === 'UPDATE' || decision === 'CREATE') ? { changes: diffForms(latest.data, form), comparedWith: latest.version } : {}),
+      ...(routed.decision ? { routing: routed.decision } : {}),
+    };
     if (decision === 'CREATE' || decision === 'UPDATE') {
       const problems = await checkImportedForm(em, form);
       if (problems.length) {

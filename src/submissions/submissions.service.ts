@@ -73,7 +73,8 @@ export class SubmissionsService {
 
     const agsField = form.data.routing?.agsField;
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
-    const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags));
+    const fixed = form.data.routing?.organisation;
+    const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}:${fixed ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags, fixed));
 
     const stored = await this.em.fork().transactional(async (em) => {
       // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing

@@ -12,12 +12,27 @@ export interface ChildElement {
 }
 
 /**
- * The child elements of an object node, in schema order. A field imported from FIM is named by its id
+ * The properties in the order `x-order` gives (forms imported from FIM: the FIM order, which the stored JSON does not
+ * keep), any others after them in schema order. Without `x-order` (catalog forms, earlier imports) the schema order
+ * stays as it was, so the XSDs of existing versions and the messages built against them do not change.
+ */
+function inOrder(node: FormSchemaNode, entries: Array<[string, FormSchemaNode]>): Array<[string, FormSchemaNode]> {
+  const order = node['x-order'];
+  if (!Array.isArray(order)) return entries;
+  const rank = new Map(order.map((key, i) => [key, i]));
+  return entries
+    .map((entry, i) => ({ entry, at: rank.get(entry[0]) ?? order.length + i }))
+    .sort((a, b) => a.at - b.at)
+    .map((e) => e.entry);
+}
+
+/**
+ * The child elements of an object node, in schema order (or `x-order`). A field imported from FIM is named by its id
  * (`x-fim.id`), as FIM's own data schemas do; the key is kept where the id is no NCName or would clash with a
  * sibling, so that names stay unique. XSD, serializer and parser all name elements through this function.
  */
 export function childElements(node: FormSchemaNode): ChildElement[] {
-  const entries = Object.entries(node.properties ?? {}).filter((e): e is [string, FormSchemaNode] => typeof e[1] === 'object' && e[1] !== null);
+  const entries = inOrder(node, Object.entries(node.properties ?? {}).filter((e): e is [string, FormSchemaNode] => typeof e[1] === 'object' && e[1] !== null));
   const keys = new Set(entries.map(([key]) => key));
   const used = new Set<string>();
   return entries.map(([key, child]) => {

@@ -1,6 +1,6 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
 import { childElements } from './element-names.js';
-import { codeListUri, formNamespace } from './form-xsd.js';
+import { codeListIdentity, formNamespace } from './form-xsd.js';
 import { xmlNumber } from './xml-number.js';
 
 const text = (value: string) =>
@@ -22,10 +22,9 @@ function write(out: string[], name: string, node: FormSchemaNode, value: unknown
     out.push(`</f:${name}>`);
     return;
   }
-  if (node['x-codelist']) {
-    const uri = codeListUri(node['x-codelist']);
-    const version = String(node['x-codelist-version'] ?? '');
-    out.push(`<f:${name} listURI="${attr(uri)}" listVersionID="${attr(version)}"><code>${leaf(value)}</code></f:${name}>`);
+  const list = codeListIdentity(node);
+  if (list) {
+    out.push(`<f:${name} listURI="${attr(list.uri)}" listVersionID="${attr(list.version)}"><code>${leaf(value)}</code></f:${name}>`);
     return;
   }
   if ((node.type === 'object' || node.properties) && typeof value === 'object') {

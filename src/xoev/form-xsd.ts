@@ -14,6 +14,21 @@ function fractionDigitsOf(step: number): number | undefined {
 /** Code lists of the catalog as XÖV code list URIs (our own namespace; no official URI is claimed). */
 export const codeListUri = (id: string) => `urn:lotse:codeliste:${id}`;
 
+/** What xs:anyURI takes without doubt: a scheme and no spaces (FIM-local lists sometimes carry plain names). */
+const LIST_URI = /^[A-Za-z][A-Za-z0-9+.-]*:[^\s]+$/;
+
+/**
+ * The identity of the code list a field takes its value from, as XÖV codes carry it (`listURI`, `listVersionID`,
+ * xoev-code.xsd): catalog code lists (`x-codelist`, our own URI) and FIM code lists of imported forms
+ * (`x-fim.codeliste`: the canonical URI and version from the genericode file, also when the list was missing).
+ */
+export function codeListIdentity(node: FormSchemaNode): { uri: string; version: string } | undefined {
+  if (node['x-codelist']) return { uri: codeListUri(node['x-codelist']), version: String(node['x-codelist-version'] ?? '') };
+  const ref = node['x-fim']?.codeliste;
+  if (ref?.uri && LIST_URI.test(ref.uri) && node.type === 'string') return { uri: ref.uri, version: ref.version ?? '' };
+  return undefined;
+}
+
 export const formNamespace = (formId: string, version: string) => `urn:lotse:form:${formId}:${version}`;
 
 const esc = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -92,13 +107,17 @@ function element(ctx: Ctx, name: string, node: FormSchemaNode, minOccurs: number
     line(ctx, '</xs:element>');
     return;
   }
-  if (node['x-codelist']) {
-    const codes = (node.enum ?? []).map((v) => `<xs:enumeration value="${esc(String(v))}"/>`).join('');
+  const list = codeListIdentity(node);
+  if (list) {
+    // the codes enumerated (xs:token, as in xoev-code.xsd); a FIM list that was not supplied at import keeps the
+    // field's own limits instead, on xs:string so that whitespace collapsing cannot make a valid value too short
+    const enumerated = Array.isArray(node.enum);
+    const facets = enumerated ? (node.enum as unknown[]).map((v) => `<xs:enumeration value="${esc(String(v))}"/>`).join('') : facetsForString(node).join('');
     line(ctx, `<xs:element name="${name}" ${occurs}>`);
     line(ctx, '  <xs:complexType>');
-    line(ctx, `    <xs:sequence><xs:element name="code" form="unqualified"><xs:simpleType><xs:restriction base="xs:token">${codes}</xs:restriction></xs:simpleType></xs:element></xs:sequence>`);
-    line(ctx, `    <xs:attribute name="listURI" type="xs:anyURI" use="required" fixed="${esc(codeListUri(node['x-codelist']))}"/>`);
-    line(ctx, `    <xs:attribute name="listVersionID" type="xs:normalizedString" use="required" fixed="${esc(String(node['x-codelist-version'] ?? ''))}"/>`);
+    line(ctx, `    <xs:sequence><xs:element name="code" form="unqualified"><xs:simpleType><xs:restriction base="${enumerated ? 'xs:token' : 'xs:string'}">${facets}</xs:restriction></xs:simpleType></xs:element></xs:sequence>`);
+    line(ctx, `    <xs:attribute name="listURI" type="xs:anyURI" use="required" fixed="${esc(list.uri)}"/>`);
+    line(ctx, `    <xs:attribute name="listVersionID" type="xs:normalizedString" use="required" fixed="${esc(list.version)}"/>`);
     line(ctx, '  </xs:complexType>');
     line(ctx, '</xs:element>');
     return;

@@ -1,6 +1,7 @@
 import { XMLParser } from 'fast-xml-parser';
 import type { FormSchemaNode } from '../forms/form.types.js';
 import { childElements } from './element-names.js';
+import { codeListIdentity } from './form-xsd.js';
 import { MESSAGE_ELEMENT } from './message.builder.js';
 
 type Parsed = Record<string, unknown>;
@@ -21,7 +22,7 @@ function convert(node: FormSchemaNode, value: unknown): unknown {
     const items = value && typeof value === 'object' ? ((value as Parsed).eintrag as unknown[] | undefined) : undefined;
     return (items ?? []).map((v) => convert(node.items!, v));
   }
-  if (node['x-codelist']) return String((value as Parsed).code ?? '');
+  if (codeListIdentity(node)) return String((value as Parsed).code ?? '');
   if (node.type === 'object' || node.properties) {
     const object = (value ?? {}) as Parsed;
     const result: Parsed = {};

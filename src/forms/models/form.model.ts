@@ -26,6 +26,15 @@ export class FimAnnotation {
   @Field(() => String, { nullable: true }) feldart?: string;
 }
 
+@ObjectType({ description: 'A FIM rule of the form: prose from the source (real exports write rules as text), shown to editors and applicants, not executed.' })
+export class FormRule {
+  @Field({ description: 'The FIM id of the rule (R…).' }) fimId!: string;
+  @Field(() => String, { nullable: true }) version?: string;
+  @Field() name!: string;
+  @Field(() => String, { nullable: true, description: 'The rule text in the served language.' }) description?: string;
+  @Field(() => [String], { description: 'JSON pointers of the fields the rule belongs to (arrays as /list/*); "" for the whole form.' }) appliesTo!: string[];
+}
+
 @ObjectType({ description: 'Where an imported form version came from.' })
 export class FormProvenanceInfo {
   @Field({ description: 'XDATENFELDER_2, XDATENFELDER_3 or BUNDLE.' }) format!: string;
@@ -49,6 +58,7 @@ export class Form {
   @Field(() => JsonScalar, { description: 'uischema for JSON Forms (steps as a stepper Categorization).' }) uischema!: unknown;
   @Field(() => [FormStep]) steps!: FormStep[];
   @Field(() => [FimAnnotation]) fim!: FimAnnotation[];
+  @Field(() => [FormRule], { description: 'FIM rules of the form (also in jsonSchema as x-rules on the node they belong to); empty for forms without any.' }) rules!: FormRule[];
   @Field(() => FormProvenanceInfo, { nullable: true, description: 'Set when the version came from an import rather than the catalog in git.' }) provenance?: FormProvenanceInfo;
   @Field({ description: 'The language served.' }) locale!: string;
   @Field(() => [String], { description: 'Texts served in German because the requested language is missing.' }) fallbackFields!: string[];

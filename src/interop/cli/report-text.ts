@@ -8,9 +8,19 @@ export function formatReport(report: ImportReportData): string {
     `Import ${report.format ?? '(Format nicht erkannt)'} für ${report.organisationId}${report.dryRun ? ' – Probelauf, nichts geschrieben' : ''}${report.lenient ? ' – nachsichtiger Modus' : ''}`,
     `Datei SHA-256 ${report.fileHash}`,
   ];
+  const CHANGE = { ADDED: 'neu', REMOVED: 'entfernt', CHANGED: 'geändert' } as const;
+  const PROPERTY = { TITLE: 'Beschriftung', TYPE: 'Datentyp', CONSTRAINT: 'Einschränkung', MULTIPLICITY: 'Anzahl', CODE_LIST: 'Codeliste' } as const;
   const section = (title: string, list: ImportEntryRef[]) => {
     lines.push(`${title}: ${list.length}`);
-    lines.push(...list.map(entry));
+    for (const e of list) {
+      lines.push(entry(e));
+      if (e.changes) {
+        lines.push(`    Felder gegenüber Version ${e.comparedWith}: ${e.changes.length ? '' : 'keine Änderung'}`);
+        for (const c of e.changes) lines.push(`      ${CHANGE[c.change]} ${c.path}${c.id ? ` (${c.id})` : ''}${c.properties.length ? `: ${c.properties.map((p) => PROPERTY[p]).join(', ')}` : ''}`);
+      }
+      for (const r of e.rules ?? []) lines.push(`    Regel ${r.fimId} „${r.name}“ an ${r.appliesTo.map((a) => a || '(Formular)').join(', ')}${r.description ? `: ${r.description}` : ''}`);
+      if (e.routing) lines.push(`    Weiterleitung: ${e.routing.message}`);
+    }
   };
   section('Angelegt', report.created);
   section('Aktualisiert', report.updated);
