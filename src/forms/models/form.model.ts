@@ -17,6 +17,14 @@ export class FormStep {
   @Field(() => [FormSection]) sections!: FormSection[];
 }
 
+@ObjectType({ description: 'The FIM code list of a select field: its canonical URI and version (listURI and listVersionID in the XÖV message).' })
+export class FimCodeList {
+  @Field(() => String, { nullable: true }) uri?: string;
+  @Field(() => String, { nullable: true }) version?: string;
+  @Field(() => String, { nullable: true, description: 'The FIM id of the list (C…), where the source gives it.' }) id?: string;
+  @Field(() => Boolean, { nullable: true, description: 'The list was not supplied at import (lenient): the field takes text within its own limits.' }) missing?: boolean;
+}
+
 @ObjectType({ description: 'FIM annotation of a field (datentyp, feldart; id and version where the field comes from FIM).' })
 export class FimAnnotation {
   @Field({ description: 'JSON pointer of the field; arrays as /list/*.' }) field!: string;
@@ -24,6 +32,7 @@ export class FimAnnotation {
   @Field(() => String, { nullable: true }) version?: string;
   @Field(() => String, { nullable: true }) datentyp?: string;
   @Field(() => String, { nullable: true }) feldart?: string;
+  @Field(() => FimCodeList, { nullable: true, description: 'Select fields imported from FIM: the code list.' }) codeliste?: FimCodeList;
 }
 
 @ObjectType({ description: 'A FIM rule of the form: prose from the source (real exports write rules as text), shown to editors and applicants, not executed.' })
