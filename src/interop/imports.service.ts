@@ -289,6 +289,8 @@ export class ImportsService {
         if (row) current = { hash: formContentHash(row.data), published: row.status !== 'DRAFT' };
         const draft = this.asDraft(entry, request);
         incoming = formContentHash(draft);
+        // the fields that differ from what is stored here, for an update (or the conflict that stops one)
+        if (row && current?.hash !== incoming) Object.assign(ref, { changes: diffForms(row.data, draft), comparedWith: row.version });
         write = (tx) => this.writeForm(tx, draft, origin, request, report);
         break;
       }

@@ -100,7 +100,8 @@ function readJson(text: string, of: string, result: Praezisierung, report: Repor
   const known = new Set<string>([...PRAEZISIERUNG_INTEGERS, ...PRAEZISIERUNG_STRINGS]);
   const unknown = [...values.keys()].filter((k) => !known.has(k));
   if (unknown.length) {
-    report(`Die Angaben ${unknown.map((k) => `„${shown(k, 40)}“`).join(', ')} in der Präzisierung ${of} sind unbekannt und werden nicht angewendet.`);
+    const parts = unknown.map((k) => `„${shown(k, 40)}“: „${shown(typeof values.get(k) === 'string' ? (values.get(k) as string) : JSON.stringify(values.get(k) ?? null), 60)}“`);
+    report(`Die Angaben ${parts.join(', ')} in der Präzisierung ${of} sind unbekannt und werden nicht angewendet.`);
   }
   return result;
 }
