@@ -151,7 +151,7 @@ describe('2./3. select fields without their code list', () => {
     const missing = warnings.find((w) => w.code === ImportProblemCode.CODELIST_MISSING)!;
     expect(missing.message).toContain('nicht mitgeliefert');
     expect(missing.message).toContain('als Textfeld importiert');
-    expect(missing.message).toContain('mindestens 8 Zeichen, höchstens 8 Zeichen, das Muster „^(?:[0-9]{8})$“');
+    expect(missing.message).toContain('behält aus der Präzisierung: mindestens 8 Zeichen, höchstens 8 Zeichen, das Muster „^(?:[0-9]{8})$“');
     expect(p.F99001803).toEqual(expect.objectContaining({ type: 'string', maxLength: 12 }));
     expect(p.F99001803).not.toHaveProperty('pattern');
     expect(messages(warnings)).toMatch(/Das Muster „Codeliste Regionalschlüssel“ von „Region“ \(F99001803\) ist kein regulärer Ausdruck/);
@@ -165,6 +165,14 @@ describe('2./3. select fields without their code list', () => {
     expect((await validateAgainstXsd(fachdaten, [{ fileName: 'form.xsd', contents: xsd }])).errors).toEqual([]);
     const tooShort = fachdatenXml(form.id, form.version, published, { F99001802: '0345' });
     expect((await validateAgainstXsd(tooShort, [{ fileName: 'form.xsd', contents: xsd }])).valid).toBe(false);
+  });
+
+  it('lenient without any limits in the source: says that the default length applies', () => {
+    const bare = message(struktur('1:1', datenfeld({ id: 'F99001804', name: 'Staat', feldart: 'select', more: reference(GEMEINDE, '2026-01-01') })));
+    const { form, warnings } = mapped(bare, [], LENIENT);
+    expect(props(form.schema).F99001804).toMatchObject({ type: 'string', maxLength: 200 });
+    expect(props(form.schema).F99001804).not.toHaveProperty('minLength');
+    expect(warnings.map((w) => w.message)).toEqual([expect.stringContaining('(höchstens 200 Zeichen, weil die Quelle keine Höchstlänge nennt)')]);
   });
 
   it('strict: refused, and the message says so instead of how it would be imported', () => {

@@ -514,7 +514,7 @@ class FormMapper {
     }
     if (element.codeliste) return this.codeList(element, element.codeliste, where);
     const node = this.text(praez, where, UNRESOLVED_SELECT_MAX);
-    this.report(ImportProblemCode.STRUCTURE, `Das Auswahlfeld ${where} hat weder Werte noch eine Codeliste.`, `Es wird als Textfeld importiert (${keptConstraints(node)}).`);
+    this.report(ImportProblemCode.STRUCTURE, `Das Auswahlfeld ${where} hat weder Werte noch eine Codeliste.`, `Es wird als Textfeld importiert (${keptConstraints(node, praez)}).`);
     return node;
   }
 
@@ -535,7 +535,7 @@ class FormMapper {
       this.report(
         ImportProblemCode.CODELIST_MISSING,
         problemText,
-        `Das Feld wird als Textfeld importiert und behält ${keptConstraints(node)}; die fehlende Codeliste ist im Feld vermerkt (x-fim.codeliste).`,
+        `Das Feld wird als Textfeld importiert (${keptConstraints(node, praez)}); die fehlende Codeliste ist im Feld vermerkt (x-fim.codeliste).`,
       );
       return node;
     }
@@ -548,7 +548,7 @@ class FormMapper {
     }
     if (list.codes.length === 0) {
       const node = this.text(praez, where, UNRESOLVED_SELECT_MAX);
-      this.report(ImportProblemCode.CODELIST_INVALID, `Die Codeliste ${name} für ${where} enthält keine Codes.`, `Das Feld wird als Textfeld importiert (${keptConstraints(node)}).`);
+      this.report(ImportProblemCode.CODELIST_INVALID, `Die Codeliste ${name} für ${where} enthält keine Codes.`, `Das Feld wird als Textfeld importiert (${keptConstraints(node, praez)}).`);
       return node;
     }
     const identity = listIdentity({ canonicalIdentification: list.canonicalUri ?? ref.canonicalIdentification, genericodeVersion: list.version ?? ref.genericodeVersion, canonicalVersionUri: list.canonicalVersionUri ?? ref.canonicalVersionUri, ...(ref.id ? { id: ref.id } : {}) });
@@ -751,14 +751,20 @@ function partsOf(praez: Praezisierung, keys: ReadonlyArray<keyof Praezisierung>)
   return keys.map((k) => `${k} „${cut(String(praez[k]), 80)}“`).join(', ');
 }
 
-/** The constraints a text node keeps, in words: `mindestens 8 und höchstens 8 Zeichen, Muster „…“`. */
-function keptConstraints(node: Node): string {
-  const parts: string[] = [];
+/**
+ * The limits a text node keeps from the source, in words (`behält aus der Präzisierung: mindestens 8 Zeichen,
+ * höchstens 8 Zeichen, das Muster „…“`), and the default length where the source gives none.
+ */
+function keptConstraints(node: Node, praez: Praezisierung): string {
+  const kept: string[] = [];
   const { minLength, maxLength, pattern } = node as { minLength?: number; maxLength?: number; pattern?: string };
-  if (minLength !== undefined) parts.push(`mindestens ${minLength} Zeichen`);
-  if (maxLength !== undefined) parts.push(`höchstens ${maxLength} Zeichen`);
-  if (pattern !== undefined) parts.push(`das Muster „${cut(pattern, 200)}“`);
-  return parts.join(', ');
+  if (minLength !== undefined) kept.push(`mindestens ${minLength} Zeichen`);
+  const fromSource = praez.maxLength !== undefined && praez.maxLength === maxLength;
+  if (fromSource) kept.push(`höchstens ${maxLength} Zeichen`);
+  if (pattern !== undefined) kept.push(`das Muster „${cut(pattern, 200)}“`);
+  const limit = fromSource ? '' : `höchstens ${maxLength} Zeichen, weil die Quelle keine Höchstlänge nennt`;
+  if (kept.length === 0) return limit;
+  return `behält aus der Präzisierung: ${kept.join(', ')}${limit ? `; ${limit}` : ''}`;
 }
 
 /**
