@@ -183,6 +183,14 @@ describe('2./3. select fields without their code list', () => {
     expect(missing.message).not.toContain('übernommen');
   });
 
+  it('every problem that lenient works around reads as a refusal in strict mode', () => {
+    const crossed = message(struktur('1:1', datenfeld({ id: 'F99001807', name: 'Kennzeichen', praezisierung: '{"minLength":"12","maxLength":"8"}' })));
+    const strict = mapped(crossed, [], STRICT);
+    expect(strict.errors.map((e) => e.message)).toEqual(['Bei „Kennzeichen“ (F99001807) ist die Mindestlänge 12 größer als die Höchstlänge 8. Deshalb wird der Import abgelehnt (streng).']);
+    const lenient = mapped(crossed, [], LENIENT);
+    expect(lenient.warnings.map((w) => w.message)).toEqual(['Bei „Kennzeichen“ (F99001807) ist die Mindestlänge 12 größer als die Höchstlänge 8. Die Mindestlänge 12 entfällt.']);
+  });
+
   it('a code list in the wrong version: says which version was supplied and which is needed, in both modes', () => {
     const strict = mapped(xml, [gemeindeListe('2025-01-01')], STRICT);
     const error = strict.errors.find((e) => e.code === ImportProblemCode.CODELIST_MISSING)!;

@@ -192,7 +192,8 @@ class FormMapper {
     if (!FIM_SCHEMA_ID.test(id)) {
       this.report(
         ImportProblemCode.STRUCTURE,
-        `Die Kennung „${cut(id, 80)}“ ist keine Kennung eines Stammdatenschemas (S…); das Formular behält den Bezug zu FIM nicht und lässt sich nicht als XDatenfelder exportieren.`,
+        `Die Kennung „${cut(id, 80)}“ ist keine Kennung eines Stammdatenschemas (S…).`,
+        'Das Formular behält den Bezug zu FIM nicht und lässt sich nicht als XDatenfelder exportieren.',
       );
       return {};
     }
@@ -209,7 +210,7 @@ class FormMapper {
     for (const position of struktur) {
       const element = this.schema.elements[position.element];
       if (!element) {
-        this.report(ImportProblemCode.STRUCTURE, `Das Element „${cut(position.element, 80)}“ in ${parent} fehlt im Stammdatenschema; es wird ausgelassen.`);
+        this.report(ImportProblemCode.STRUCTURE, `Das Element „${cut(position.element, 80)}“ in ${parent} fehlt im Stammdatenschema.`, 'Es wird ausgelassen.');
         continue;
       }
       const fimId = element.angaben.identifikation.id;
@@ -254,8 +255,9 @@ class FormMapper {
       this.report(
         ImportProblemCode.STRUCTURE,
         IR_ANZAHL.test(value)
-          ? `Die Anzahl „${shown}“ von ${where} in ${parent} ist nicht lesbar (erwartet min:max, z. B. 0:1 oder 1:*); sie wird als 0:1 behandelt.`
-          : `Die Anzahl „${shown}“ von ${where} in ${parent} ist nicht lesbar (erwartet min:max, z. B. 0:1 oder 1:*); sie wird als 0:1 behandelt und so auch im Stammdatenschema gespeichert.`,
+          ? `Die Anzahl „${shown}“ von ${where} in ${parent} ist nicht lesbar (erwartet min:max, z. B. 0:1 oder 1:*).`
+          : `Die Anzahl „${shown}“ von ${where} in ${parent} ist nicht lesbar (erwartet min:max, z. B. 0:1 oder 1:*).`,
+        IR_ANZAHL.test(value) ? 'Sie wird als 0:1 behandelt.' : 'Sie wird als 0:1 behandelt und so auch im Stammdatenschema gespeichert.',
       );
       return { min: 0, max: 1 };
     }
@@ -330,7 +332,7 @@ class FormMapper {
     const label = text(element.angaben.bezeichnungEingabe) ?? text(element.angaben.name);
     if (label) return label;
     const id = element.angaben.identifikation.id;
-    this.report(ImportProblemCode.STRUCTURE, `Das Element ${id} hat weder Bezeichnung noch Namen; als Beschriftung dient die Kennung.`);
+    this.report(ImportProblemCode.STRUCTURE, `Das Element ${id} hat weder Bezeichnung noch Namen.`, 'Als Beschriftung dient die Kennung.');
     return id;
   }
 
@@ -339,7 +341,7 @@ class FormMapper {
     for (const key of keys) {
       const rule = this.schema.regeln[key];
       if (!rule) {
-        this.report(ImportProblemCode.STRUCTURE, `Die Regel „${cut(key, 80)}“ an ${where} fehlt im Stammdatenschema.`);
+        this.report(ImportProblemCode.STRUCTURE, `Die Regel „${cut(key, 80)}“ an ${where} fehlt im Stammdatenschema.`, 'Sie wird ausgelassen.');
         continue;
       }
       this.rulesKept.add(key);
@@ -420,7 +422,7 @@ class FormMapper {
     }
     let minLength = praez.minLength !== undefined && praez.minLength > 0 ? praez.minLength : undefined;
     if (minLength !== undefined && maxLength !== undefined && minLength > maxLength) {
-      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} ist die Mindestlänge ${minLength} größer als die Höchstlänge ${maxLength}; die Mindestlänge entfällt.`);
+      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} ist die Mindestlänge ${minLength} größer als die Höchstlänge ${maxLength}.`, `Die Mindestlänge ${minLength} entfällt.`);
       minLength = undefined;
     }
     const pattern = this.pattern(praez.pattern, where);
@@ -441,7 +443,7 @@ class FormMapper {
     }
     const reason = unsafePatternReason(pattern);
     if (reason) {
-      this.report(ImportProblemCode.PATTERN_UNSAFE, `Das Muster „${cut(pattern, 200)}“ von ${where} wird nicht übernommen: ${reason}`);
+      this.report(ImportProblemCode.PATTERN_UNSAFE, `Das Muster „${cut(pattern, 200)}“ von ${where} ist unsicher: ${reason}`, 'Es wird nicht übernommen.');
       return undefined;
     }
     return `^(?:${pattern})$`;
@@ -456,7 +458,7 @@ class FormMapper {
       else this.report(ImportProblemCode.NOT_APPLIED, `Die Datumsgrenze „${cut(value, 40)}“ (${key}) von ${where} ist kein Datum (JJJJ-MM-TT) und wird nicht angewendet.`);
     }
     if (typeof bounds.formatMinimum === 'string' && typeof bounds.formatMaximum === 'string' && bounds.formatMinimum > bounds.formatMaximum) {
-      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} liegt das früheste Datum nach dem spätesten; beide Grenzen entfallen.`);
+      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} liegt das früheste Datum (${String(bounds.formatMinimum)}) nach dem spätesten (${String(bounds.formatMaximum)}).`, 'Beide Grenzen entfallen.');
       return {};
     }
     return bounds;
@@ -476,7 +478,7 @@ class FormMapper {
       bounds[keyword] = integer ? (keyword === 'minimum' ? Math.ceil(parsed) : Math.floor(parsed)) : parsed;
     }
     if (bounds.minimum !== undefined && bounds.maximum !== undefined && bounds.minimum > bounds.maximum) {
-      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} ist der kleinste Wert größer als der größte; beide Grenzen entfallen.`);
+      this.report(ImportProblemCode.STRUCTURE, `Bei ${where} ist der kleinste Wert (${bounds.minimum}) größer als der größte (${bounds.maximum}).`, 'Beide Grenzen entfallen.');
       return {};
     }
     return bounds;
@@ -586,7 +588,7 @@ class FormMapper {
       labels[code] = de(text(name) ?? code, 2000);
     }
     if (values.length < codes.length) {
-      this.report(ImportProblemCode.CODELIST_INVALID, `In ${source} für ${where} kommen Codes mehrfach vor; jeder Code wird nur einmal übernommen.`);
+      this.report(ImportProblemCode.CODELIST_INVALID, `In ${source} für ${where} kommen Codes mehrfach vor.`, 'Jeder Code wird nur einmal übernommen.');
     }
     return { type: 'string', enum: values, 'x-enum-labels': labels };
   }
