@@ -4,6 +4,9 @@ import { publishSchema, renderSchema } from '../../forms/form-schema.js';
 import type { FormSchemaNode, FormVersionFile } from '../../forms/form.types.js';
 import { fachdatenXml } from '../../xoev/fachdaten.serializer.js';
 import { formXsd } from '../../xoev/form-xsd.js';
+import { buildMessage } from '../../xoev/message.builder.js';
+import { parseMessage } from '../../xoev/message.parser.js';
+import { messageSchemas } from '../../xoev/message-schemas.js';
 import { validateAgainstXsd } from '../../xoev/xml-validator.js';
 import { diffForms } from '../form-diff.js';
 import { readImportInput } from '../format-detect.js';
@@ -297,6 +300,28 @@ describe('6. code-list identity and FIM order in the XÖV Fachdaten', () => {
     expect((await validateAgainstXsd(fachdaten, [{ fileName: 'form.xsd', contents: xsd }])).errors).toEqual([]);
     const wrongList = fachdaten.replace(`listURI="${GEMEINDE}"`, 'listURI="urn:lotse-test:codeliste:andere"');
     expect((await validateAgainstXsd(wrongList, [{ fileName: 'form.xsd', contents: xsd }])).valid).toBe(false);
+
+    // the whole message validates against the message XSD and the form XSD, and reads back to the same data
+    const behoerde = { kennung: '03453004', name: 'Testgemeinde', verzeichnisdienst: '', verzeichnisdienstVersion: '' };
+    const whole = buildMessage({
+      uuid: '3f2b8c1e-5d4a-4b6f-9a8e-1c2d3e4f5a6b',
+      createdAt: new Date('2026-11-25T10:00:00Z'),
+      product: { name: 'Lotse', vendor: 'Test', version: '0.0.0' },
+      test: true,
+      leser: behoerde,
+      autor: behoerde,
+      referenceNumber: 'CLP-2026-000001-0',
+      formId: form.id,
+      formVersion: form.version,
+      serviceId: 'hund-anmelden',
+      submittedAt: new Date('2026-11-25T09:59:00Z'),
+      language: 'de',
+      sha256: '0'.repeat(64),
+      published,
+      data,
+    });
+    expect((await validateAgainstXsd(whole, messageSchemas(form.id, form.version, published))).errors).toEqual([]);
+    expect(parseMessage(whole, published).data).toEqual(data);
   });
 });
 
