@@ -46,10 +46,12 @@ describe('parseXdf3', () => {
 
     it('reads without errors; relation and rule parameters are reported once each as not applied', () => {
       expect(errors).toEqual([]);
-      expect(codes(warnings)).toEqual([ImportProblemCode.NOT_APPLIED, ImportProblemCode.NOT_APPLIED]);
+      expect(codes(warnings)).toEqual([ImportProblemCode.NOT_APPLIED, ImportProblemCode.NOT_APPLIED, ImportProblemCode.NOT_APPLIED]);
       expect(warnings[0].message).toContain('relation');
       expect(warnings[1].message).toContain('param');
       expect(warnings[1].message).toContain('„R99000010“');
+      // the text of a praezisierung is kept but not applied, and said so (issue 18: no silent loss)
+      expect(warnings[2].message).toContain('„Nur gültige Adressen“');
     });
 
     it('reads the schema: Angaben with several bezug and stichwort, bezeichnung, dokumentsteckbrief', () => {
@@ -238,7 +240,7 @@ describe('readPraezisierungXdf3', () => {
       reports: [],
     });
     expect(read('<praezisierung>  </praezisierung>').result).toEqual({});
-    expect(read('<praezisierung maxLength="5"> Hinweis </praezisierung>').result).toEqual({ maxLength: 5, text: 'Hinweis' });
+    expect(read('<praezisierung maxLength="5"> Hinweis </praezisierung>')).toEqual({ result: { maxLength: 5, text: 'Hinweis' }, reports: [expect.stringContaining('„Hinweis“')] });
   });
 
   it('reports length attributes that are not integers ≥ 0 and leaves them out', () => {

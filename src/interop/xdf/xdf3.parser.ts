@@ -38,7 +38,11 @@ type Report = (message: string) => void;
 export function readPraezisierungXdf3(el: XmlElement, of: string, report: Report): Praezisierung {
   const result: Praezisierung = {};
   const text = el.text.trim();
-  if (text !== '') result.text = text;
+  if (text !== '') {
+    result.text = text;
+    // xdf3 says precision in attributes; text in the element is kept (and exported) but is nothing to check against
+    report(`Der Text „${shown(text)}“ in der Präzisierung ${of} ist keine prüfbare Angabe (xdf3 nennt Grenzen als Attribute); er bleibt im Stammdatenschema erhalten, wird aber nicht angewendet.`);
+  }
   for (const key of PRAEZISIERUNG_INTEGERS) {
     const raw = el.attributes[key];
     if (raw === undefined) continue;
