@@ -90,6 +90,9 @@ describe('imports that keep everything (issue 18)', () => {
     expect(draft.body.data!.draftForm.jsonSchema['x-rules']).toEqual([{ fimId: 'R99001890', version: '1.0', name: rule.name, description: rule.description }]);
     const published = await t.gql<Json>(PUBLISH, { i: { formId: 'regel-probe', version: '1.0', serviceId: 'hund-anmelden' } }, editor);
     expect(published.body.errors).toBeUndefined();
+    // the service was named only at publishing: the municipal routing is set then
+    const row = await withClient(t.databaseUrl, async (c) => (await c.query(`select data from form_version where id = 'regel-probe@1.0'`)).rows[0].data);
+    expect(row.routing).toEqual({ organisation: '03453004' });
     const form = await t.gql<Json>(`{ form(id: "regel-probe") { rules { fimId name appliesTo } } }`);
     expect(form.body.data!.form.rules).toEqual([{ fimId: 'R99001890', name: rule.name, appliesTo: [''] }]);
   });
