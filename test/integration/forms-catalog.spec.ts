@@ -65,7 +65,7 @@ describe('the forms of the catalog', () => {
       for (const [name, property] of Object.entries(schema.properties as Json)) {
         if (property.title) expect([file.id, name, html.includes(property.title.replace(/&/g, '&amp;').replace(/"/g, '&quot;').replace(/</g, '&lt;'))]).toEqual([file.id, name, true]);
       }
-      const uischema = jsonFormsUiSchema(file, l) as Json;
+      const uischema = jsonFormsUiSchema(file, published, schema, l) as Json;
       expect(isCategorization(uischema as never)).toBe(true);
       expect(uischema.elements).toHaveLength(file.layout.steps.length);
       for (const category of uischema.elements) {
