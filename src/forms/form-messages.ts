@@ -36,6 +36,7 @@ export function messageFor(error: ErrorObject, label: string, locale: MessageLoc
     case 'required':
       return de ? `${f} muss ausgefüllt werden.` : `${f} is required.`;
     case 'dependentRequired':
+    case 'dependencies':
       return de
         ? `${f} muss ausgefüllt werden, wenn ${q(locale, otherLabel ?? String(p.property))} angegeben ist.`
         : `${f} is required when ${q(locale, otherLabel ?? String(p.property))} is given.`;

@@ -119,6 +119,25 @@ function withoutRendererDefaults(node: Node): Node {
 }
 
 /**
+ * An attachment is one value for frontends (an upload widget sets it whole), so its object structure sits inside an
+ * `allOf` too: rjsf then does not create an empty `{}` for a required attachment nobody uploaded (its errors would
+ * name the id, name, type and size instead of the attachment).
+ */
+function attachmentAsOneValue(node: Node): Node {
+  if (node['x-widget'] !== 'attachment' || node.type !== 'object') return node;
+  const { type, properties, required, additionalProperties, allOf, ...rest } = node;
+  const structure: Node = { type, properties, ...(required ? { required } : {}), ...(additionalProperties !== undefined ? { additionalProperties } : {}) };
+  return { ...rest, allOf: [structure, ...(allOf ?? [])] };
+}
+
+/** `dependentRequired` as the equivalent `dependencies`, which draft-07 validators (JSON Forms' default) know too. */
+function withDependencies(node: Node): Node {
+  if (!node.dependentRequired) return node;
+  const { dependentRequired, ...rest } = node;
+  return { ...rest, dependencies: dependentRequired };
+}
+
+/**
  * The one schema of a published form version that the server validates with and frontends render: JSON Schema
  * 2020-12 without `$schema` (so JSON Forms' default draft-07 ajv compiles it too) and without x- annotations;
  * date bounds resolved for `today`; choices as plain `enum` (their labels travel in the uiSchema and the JSON
@@ -141,6 +160,7 @@ export function servedSchema(published: Node, today: string, localizer?: Localiz
     }
     for (const key of SUBSCHEMA_LISTS) if (Array.isArray(next[key])) next[key] = (next[key] as Node[]).map((c) => inner(c, 'other'));
     if (role === 'property') next = withoutRendererDefaults(withoutConst(next));
+    next = attachmentAsOneValue(withDependencies(next));
     if (localizer) {
       if (node['x-label']) next.title = localizer.text(node['x-label'], 'labels');
       if (node['x-help']) next.description = localizer.text(node['x-help'], 'help');

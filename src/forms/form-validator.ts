@@ -73,15 +73,17 @@ export function createFormAjv(): Ajv2020 {
 /** The field an error is about: for required-style errors, the missing child. */
 function fieldOf(error: ErrorObject): string {
   const p = error.params as { missingProperty?: string; additionalProperty?: string };
-  if ((error.keyword === 'required' || error.keyword === 'dependentRequired') && p.missingProperty) {
+  if ((error.keyword === 'required' || error.keyword === 'dependentRequired' || error.keyword === 'dependencies') && p.missingProperty) {
     return `${error.instancePath}/${p.missingProperty}`;
   }
   return error.instancePath;
 }
 
 function labelOf(fields: Map<string, FieldInfo>, pointer: string, locale: MessageLocale, formTitle: LocalizedText): string {
-  const info = fields.get(fieldKey(pointer));
-  const label = info?.label ?? (pointer === '' ? formTitle : undefined);
+  const key = fieldKey(pointer);
+  // an entry of a list of plain values: the items' label, else the list's
+  const list = key.endsWith('/*') ? fields.get(key.slice(0, -2))?.node : undefined;
+  const label = fields.get(key)?.label ?? list?.items?.['x-label'] ?? list?.['x-label'] ?? (pointer === '' ? formTitle : undefined);
   return (label && ((label as Record<string, string | undefined>)[locale] ?? label.de)) ?? (pointer.split('/').pop() || pointer);
 }
 
@@ -112,7 +114,7 @@ export class CompiledForm {
       const key = `${field}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const dependsOn = error.keyword === 'dependentRequired' ? `${error.instancePath}/${String((error.params as { property?: string }).property)}` : undefined;
+      const dependsOn = error.keyword === 'dependentRequired' || error.keyword === 'dependencies' ? `${error.instancePath}/${String((error.params as { property?: string }).property)}` : undefined;
       const label = labelOf(this.fields, field, locale, this.title);
       const node = this.fields.get(fieldKey(field))?.node;
       const declaration = node?.type === 'boolean' && node.const === true;
