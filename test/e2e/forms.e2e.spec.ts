@@ -8,6 +8,7 @@ import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { CatalogRejectedError } from '../../src/catalog/catalog.errors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
+import { withClient } from '../support/postgres.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -271,5 +272,18 @@ describe('forms: rendering and validation', () => {
     expect((await t.gql<{ form: Json }>(FORM, { id: 'testantrag' })).body.data!.form.version).toBe('2.0');
     const service = await t.gql<Json>('{ service(id: "wohngeld") { forms { id version } formLinks { formId } } }');
     expect(service.body.data!.service).toEqual({ forms: [{ id: 'testantrag', version: '2.0' }], formLinks: [{ formId: 'testantrag' }] });
+  });
+  it('restores the catalog order of a version stored in another order when a sync touches it (here: retiring it)', async () => {
+    const sql = (text: string) => withClient(t.databaseUrl, (c) => c.query(text)).then((r) => r.rows);
+    // as rows written while the columns were jsonb: keys sorted by length, then bytes
+    await sql(`update "form_version" set "data" = "data"::jsonb::json, "published_schema" = "published_schema"::jsonb::json where "id" = 'nachweisantrag@1.0'`);
+    const file = await copy.read<Json>('forms/nachweisantrag/1.0.json');
+    const keys = async () => Object.keys(JSON.parse((await sql(`select "published_schema"::text as s from "form_version" where "id" = 'nachweisantrag@1.0'`))[0].s));
+    expect(await keys()).not.toEqual(Object.keys(file.schema));
+    await copy.edit('forms/nachweisantrag/1.0.json', (d) => (d.status = 'RETIRED'));
+    await t.app.get(CatalogSyncService).sync(copy.dir);
+    expect(await keys()).toEqual(Object.keys(file.schema));
+    const data = JSON.parse((await sql(`select "data"::text as d from "form_version" where "id" = 'nachweisantrag@1.0'`))[0].d);
+    expect(Object.keys(data)).toEqual(Object.keys(file));
   });
 });

@@ -25,7 +25,7 @@ function canonical(value: unknown): string {
  * object keys, which scrambled the field order of every form). Rows written before keep their content; where the
  * catalog file of the version is at hand (LOTSE_CATALOG_DIR, default ./catalog) and has the same content, its order
  * is restored now (content hashes are over canonical JSON and stay as they are). Other rows (imports) keep the
- * order jsonb left them in; a catalog sync restores catalog rows too.
+ * order jsonb left them in, until a catalog sync writes the version again (a status change), which restores it too.
  */
 export class Migration20261205114500_order_preserving_form_json extends Migration {
 
