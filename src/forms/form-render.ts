@@ -214,8 +214,6 @@ const JSON_FORMS_TEXTS: Record<string, Record<string, string>> = {
     deleteDialogMessage: 'Soll der Eintrag entfernt werden?',
     deleteDialogAccept: 'Ja',
     deleteDialogDecline: 'Nein',
-    nextStep: 'Weiter',
-    previousStep: 'Zurück',
   },
   en: {
     'enum.none': 'Please choose',
@@ -233,8 +231,6 @@ const JSON_FORMS_TEXTS: Record<string, Record<string, string>> = {
     deleteDialogMessage: 'Remove this entry?',
     deleteDialogAccept: 'Yes',
     deleteDialogDecline: 'No',
-    nextStep: 'Next',
-    previousStep: 'Back',
   },
 };
 const ARRAY_KEYS = ['addTooltip', 'addAriaLabel', 'removeTooltip', 'removeAriaLabel', 'upAriaLabel', 'downAriaLabel', 'up', 'down', 'noSelection', 'noDataMessage', 'deleteDialogTitle', 'deleteDialogMessage', 'deleteDialogAccept', 'deleteDialogDecline'];
@@ -242,7 +238,7 @@ const ARRAY_KEYS = ['addTooltip', 'addAriaLabel', 'removeTooltip', 'removeAriaLa
 /**
  * Texts for JSON Forms' `i18n.translate(key, defaultMessage)`, in the served language: the labels of choices under
  * the keys JSON Forms asks for (`<field path>.<value>`, the path dotted and without list indexes), yes/no for
- * boolean radios, and JSON Forms' own strings (lists, empty choice, stepper buttons), globally and per list.
+ * boolean radios, and JSON Forms' own strings (lists, empty choice), globally and per list.
  */
 export function jsonFormsTranslations(published: Node, localizer: Localizer): Record<string, string> {
   const own = JSON_FORMS_TEXTS[localizer.locale] ?? JSON_FORMS_TEXTS.de;
