@@ -18,6 +18,7 @@ import { catalogChanged } from './catalog-cache.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { publishSchema } from '../forms/form-schema.js';
 import type { FormSchemaNode } from '../forms/form.types.js';
+import { orderLike } from '../common/json-order.js';
 import { canonicalJson } from '../common/canonical-json.js';
 
 export interface SyncResult {
@@ -160,6 +161,12 @@ export class CatalogSyncService {
         ]);
       }
       em.assign(existing, { status: data.status, data, contentHash: entry.hash });
+      // same content; the file's order repairs rows stored while the columns were jsonb (which sorted keys).
+      // Written natively: the ORM compares JSON without regard to key order and would see no change.
+      const ordered = { data: orderLike(existing.data, data), publishedSchema: orderLike(existing.publishedSchema, data.schema as FormSchemaNode) };
+      if (JSON.stringify(ordered.data) !== JSON.stringify(existing.data) || JSON.stringify(ordered.publishedSchema) !== JSON.stringify(existing.publishedSchema)) {
+        await em.nativeUpdate(FormVersionEntity, { id }, ordered);
+      }
       return;
     }
     const values = {

@@ -24,16 +24,19 @@ const FORMAT_EN: Record<string, string> = {
 
 /**
  * One sentence per error, naming the field by its label. `otherLabel` names the field a
- * dependentRequired error depends on.
+ * dependentRequired error depends on; `declaration` says the field is a declaration that has to be ticked.
  */
-export function messageFor(error: ErrorObject, label: string, locale: MessageLocale, otherLabel?: string): string {
+export function messageFor(error: ErrorObject, label: string, locale: MessageLocale, otherLabel?: string, declaration = false): string {
   const p = error.params as Record<string, unknown>;
   const f = q(locale, label);
   const de = locale === 'de';
+  // a declaration (served as `not: { const: false }`) is confirmed, not filled in
+  if (declaration && (error.keyword === 'required' || error.keyword === 'not' || error.keyword === 'type')) return de ? `${f} muss bestätigt werden.` : `${f} must be confirmed.`;
   switch (error.keyword) {
     case 'required':
       return de ? `${f} muss ausgefüllt werden.` : `${f} is required.`;
     case 'dependentRequired':
+    case 'dependencies':
       return de
         ? `${f} muss ausgefüllt werden, wenn ${q(locale, otherLabel ?? String(p.property))} angegeben ist.`
         : `${f} is required when ${q(locale, otherLabel ?? String(p.property))} is given.`;

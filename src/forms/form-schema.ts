@@ -68,39 +68,122 @@ function withDateBounds(node: Node, today: string): Node {
   return next;
 }
 
-/** The schema the server validates with: published schema plus today's date bounds (annotations stay). */
-export function validationSchema(published: Node, today: string): Node {
-  return mapSchema(published, (node) => withDateBounds(node, today));
-}
-
 const strip = (node: Node): Node => {
   const copy: Node = { ...node };
-  for (const key of [...X_KEYWORDS, 'x-codelist-version']) delete copy[key];
+  for (const key of [...X_KEYWORDS, 'x-codelist-version', 'x-attachment']) delete copy[key];
   return copy;
 };
 
 /**
- * The schema frontends get: plain JSON Schema 2020-12 with titles and descriptions in `locale`, choices as
- * `oneOf` of `const` + `title`, date bounds resolved for today, and no x- annotations except `x-rules` (FIM rules as
- * `{ fimId, version, name, description }`).
+ * A field that only one value makes valid. As `const`, renderers take it for a default (rjsf's default form state
+ * ticks `{ type: boolean, const: true }` and fills `const` strings), so it is served as the same constraint in a
+ * form no renderer fills in: a declaration as `not: { const: false }` (required, so it still has to be ticked),
+ * any other fixed value as a one-value `enum`.
  */
-export function renderSchema(published: Node, today: string, localizer: Localizer, formTitle: LocalizedText): Node {
-  const rendered = mapSchema(published, (node) => {
-    let next = withDateBounds(node, today);
-    if (next['x-label']) next = { ...next, title: localizer.text(next['x-label'], 'labels') };
-    if (next['x-help']) next = { ...next, description: localizer.text(next['x-help'], 'help') };
-    const labels = next['x-enum-labels'];
-    if (labels && Array.isArray(next.enum)) {
-      const { enum: values, ...rest } = next;
-      next = { ...rest, oneOf: (values as string[]).map((v) => ({ const: v, title: localizer.text(labels[v], 'choices') ?? v })) };
+function withoutConst(node: Node): Node {
+  if (node.const === undefined) return node;
+  const { const: value, ...rest } = node;
+  if (value === true && node.type === 'boolean') return { ...rest, not: { const: false } };
+  return { ...rest, enum: [value] };
+}
+
+/**
+ * rjsf 6 with its default settings builds initial form data from a field's own keywords: `false` for every
+ * required boolean, `[]` for every required array (which makes an optional object that holds one non-empty) and
+ * `minItems` empty entries for every list. So the served schema states these constraints inside an `allOf`, where
+ * they mean the same to every validator but rjsf's defaults do not look: a boolean's `type`, an array's
+ * `minItems`, and, in nested objects, the `required` of their array fields. Both renderers still see them
+ * (rjsf merges `allOf` before rendering; JSON Forms derives the type), and ajv's strict types stay satisfied.
+ */
+function withoutRendererDefaults(node: Node): Node {
+  const extra: Node[] = [];
+  const next: Node = { ...node };
+  if (next.type === 'boolean') {
+    delete next.type;
+    extra.push({ type: 'boolean' });
+  }
+  if (next.type === 'array' && next.minItems !== undefined) {
+    extra.push({ minItems: next.minItems });
+    delete next.minItems;
+  }
+  if (next.type === 'object' && next.required && next.properties) {
+    const isArray = (name: string) => next.properties![name]?.type === 'array';
+    const lists = next.required.filter(isArray);
+    if (lists.length > 0) {
+      next.required = next.required.filter((name) => !isArray(name));
+      if (next.required.length === 0) delete next.required;
+      extra.push({ required: lists });
     }
-    const rules = next['x-rules'];
+  }
+  return extra.length > 0 ? { ...next, allOf: [...extra, ...(node.allOf ?? [])] } : next;
+}
+
+/**
+ * An attachment is one value for frontends (an upload widget sets it whole), so its object structure sits inside an
+ * `allOf` too: rjsf then does not create an empty `{}` for a required attachment nobody uploaded (its errors would
+ * name the id, name, type and size instead of the attachment).
+ */
+function attachmentAsOneValue(node: Node): Node {
+  if (node['x-widget'] !== 'attachment' || node.type !== 'object') return node;
+  const { type, properties, required, additionalProperties, allOf, ...rest } = node;
+  const structure: Node = { type, properties, ...(required ? { required } : {}), ...(additionalProperties !== undefined ? { additionalProperties } : {}) };
+  return { ...rest, allOf: [structure, ...(allOf ?? [])] };
+}
+
+/** `dependentRequired` as the equivalent `dependencies`, which draft-07 validators (JSON Forms' default) know too. */
+function withDependencies(node: Node): Node {
+  if (!node.dependentRequired) return node;
+  const { dependentRequired, ...rest } = node;
+  return { ...rest, dependencies: dependentRequired };
+}
+
+/**
+ * The one schema of a published form version that the server validates with and frontends render: JSON Schema
+ * 2020-12 without `$schema` (so JSON Forms' default draft-07 ajv compiles it too) and without x- annotations;
+ * date bounds resolved for `today`; choices as plain `enum` (their labels travel in the uiSchema and the JSON
+ * Forms translations, because renderers pre-select the first `oneOf`/`const` option); fixed values and the
+ * types of booleans and arrays as above, so that no renderer fills in anything the applicant did not choose.
+ * With a `localizer`, titles and descriptions in its language are added; they are annotations only, so the
+ * localised and the plain schema give the same errors at the same pointers.
+ */
+export function servedSchema(published: Node, today: string, localizer?: Localizer): Node {
+  const serve = (node: Node, role: 'property' | 'condition' | 'other'): Node => {
+    if (!isSchemaObject(node)) return node;
+    let next: Node = withDateBounds({ ...node }, today);
+    const inner = (child: Node, childRole: 'property' | 'condition' | 'other') => serve(child, role === 'condition' ? 'condition' : childRole);
+    if (next.properties) next.properties = Object.fromEntries(Object.entries(next.properties).map(([k, v]) => [k, inner(v, 'property')]));
+    if (next.items && isSchemaObject(next.items)) next.items = inner(next.items, 'property');
+    if (next.if && isSchemaObject(next.if)) next.if = serve(next.if, 'condition');
+    for (const key of ['then', 'else', 'not', 'contains'] as const) {
+      const child = next[key] as Node | undefined;
+      if (child && isSchemaObject(child)) next[key] = inner(child, 'other');
+    }
+    for (const key of SUBSCHEMA_LISTS) if (Array.isArray(next[key])) next[key] = (next[key] as Node[]).map((c) => inner(c, 'other'));
+    if (role === 'property') next = withoutRendererDefaults(withoutConst(next));
+    next = attachmentAsOneValue(withDependencies(next));
+    if (localizer) {
+      if (node['x-label']) next.title = localizer.text(node['x-label'], 'labels');
+      if (node['x-help']) next.description = localizer.text(node['x-help'], 'help');
+    }
+    const rules = node['x-rules'];
     next = strip(next);
-    // FIM rules stay visible to frontends (prose, not executed), in the served language
-    if (rules?.length) (next as Record<string, unknown>)['x-rules'] = rules.map((r) => ({ fimId: r.id, ...(r.version ? { version: r.version } : {}), name: r.name, ...(r.text ? { description: localizer.text(r.text, 'rules') } : {}) }));
+    // FIM rules stay visible to frontends (prose, not executed) as an annotation, in the served language; the
+    // validation schema (no localizer) carries no annotations, so errors are the same with or without them
+    if (localizer && rules?.length) (next as Record<string, unknown>)['x-rules'] = rules.map((r) => ({ fimId: r.id, ...(r.version ? { version: r.version } : {}), name: r.name, ...(r.text ? { description: localizer.text(r.text, 'rules') } : {}) }));
     return next;
-  });
-  return { ...rendered, title: localizer.text(formTitle, 'title') };
+  };
+  const { $schema: _dialect, ...root } = serve(published, 'other');
+  return root;
+}
+
+/** The schema the server validates with: {@link servedSchema} without texts (same keywords, same pointers). */
+export function validationSchema(published: Node, today: string): Node {
+  return servedSchema(published, today);
+}
+
+/** The schema frontends get: {@link servedSchema} with texts in the localizer's language and the form's title. */
+export function renderSchema(published: Node, today: string, localizer: Localizer, formTitle: LocalizedText): Node {
+  return { ...servedSchema(published, today, localizer), title: localizer.text(formTitle, 'title') };
 }
 
 /** Field pointers (`/a/b`, arrays as `/list/*`) with their labels and FIM annotations. */

@@ -73,15 +73,17 @@ export function createFormAjv(): Ajv2020 {
 /** The field an error is about: for required-style errors, the missing child. */
 function fieldOf(error: ErrorObject): string {
   const p = error.params as { missingProperty?: string; additionalProperty?: string };
-  if ((error.keyword === 'required' || error.keyword === 'dependentRequired') && p.missingProperty) {
+  if ((error.keyword === 'required' || error.keyword === 'dependentRequired' || error.keyword === 'dependencies') && p.missingProperty) {
     return `${error.instancePath}/${p.missingProperty}`;
   }
   return error.instancePath;
 }
 
 function labelOf(fields: Map<string, FieldInfo>, pointer: string, locale: MessageLocale, formTitle: LocalizedText): string {
-  const info = fields.get(fieldKey(pointer));
-  const label = info?.label ?? (pointer === '' ? formTitle : undefined);
+  const key = fieldKey(pointer);
+  // an entry of a list of plain values: the items' label, else the list's
+  const list = key.endsWith('/*') ? fields.get(key.slice(0, -2))?.node : undefined;
+  const label = fields.get(key)?.label ?? list?.items?.['x-label'] ?? list?.['x-label'] ?? (pointer === '' ? formTitle : undefined);
   return (label && ((label as Record<string, string | undefined>)[locale] ?? label.de)) ?? (pointer.split('/').pop() || pointer);
 }
 
@@ -101,25 +103,27 @@ export class CompiledForm {
 
   /** Validates `data`; with `fieldPrefixes`, keeps only errors inside those fields (one step of the form). */
   check(data: unknown, locale: MessageLocale, fieldPrefixes?: readonly string[]): ValidationOutcome {
-    const illegal = illegalCharacters(data);
-    if (this.validate(data) && illegal.length === 0) return { valid: true, errors: [], truncated: false };
+    const extra = [...formatChecks(data, this.fields), ...illegalCharacters(data)];
+    if (this.validate(data) && extra.length === 0) return { valid: true, errors: [], truncated: false };
     const seen = new Set<string>();
     const errors: FieldError[] = [];
-    for (const error of [...(this.validate.errors ?? []), ...illegal]) {
+    for (const error of [...(this.validate.errors ?? []), ...extra]) {
       if (SUMMARY.has(error.keyword)) continue;
       const field = fieldOf(error);
       if (fieldPrefixes && !fieldPrefixes.some((prefix) => field === prefix || field.startsWith(`${prefix}/`))) continue;
       const key = `${field}\u0000${error.keyword}\u0000${JSON.stringify(error.params)}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const dependsOn = error.keyword === 'dependentRequired' ? `${error.instancePath}/${String((error.params as { property?: string }).property)}` : undefined;
+      const dependsOn = error.keyword === 'dependentRequired' || error.keyword === 'dependencies' ? `${error.instancePath}/${String((error.params as { property?: string }).property)}` : undefined;
       const label = labelOf(this.fields, field, locale, this.title);
+      const node = this.fields.get(fieldKey(field))?.node;
+      const declaration = node?.type === 'boolean' && node.const === true;
       errors.push({
         instancePath: error.instancePath,
         schemaPath: error.schemaPath,
         keyword: error.keyword,
         params: error.params as Record<string, unknown>,
-        message: messageFor(error, label, locale, dependsOn ? labelOf(this.fields, dependsOn, locale, this.title) : undefined),
+        message: messageFor(error, label, locale, dependsOn ? labelOf(this.fields, dependsOn, locale, this.title) : undefined, declaration),
         field,
         label,
       });
@@ -127,6 +131,26 @@ export class CompiledForm {
     const truncated = errors.length > MAX_ERRORS;
     return { valid: errors.length === 0, errors: errors.slice(0, MAX_ERRORS), truncated };
   }
+}
+
+/** `/a/*\/b` -> `#/properties/a/items/properties/b`: where a field sits in the served schema. */
+const schemaPointer = (key: string) => `#${key.split('/').slice(1).map((s) => (s === '*' ? '/items' : `/properties/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`)).join('')}`;
+
+/**
+ * The checks the server makes beyond JSON Schema: `x-format` (IBAN check digits, DIN 91379 characters) on every
+ * string of a field that has one. They are not in the served schema (a browser's ajv would refuse an unknown
+ * keyword), so their errors carry their own keyword `x-format` and a schemaPath ending in `/x-format`.
+ */
+function formatChecks(data: unknown, fields: Map<string, FieldInfo>, path = ''): ErrorObject[] {
+  if (typeof data === 'string') {
+    const key = fieldKey(path);
+    const format = fields.get(key)?.node['x-format'];
+    const check = format ? X_FORMAT_CHECKS.get(format) : undefined;
+    return check && !check(data) ? [{ instancePath: path, schemaPath: `${schemaPointer(key)}/x-format`, keyword: 'x-format', params: { format } }] : [];
+  }
+  if (Array.isArray(data)) return data.flatMap((v, i) => formatChecks(v, fields, `${path}/${i}`));
+  if (data && typeof data === 'object') return Object.entries(data).flatMap(([k, v]) => formatChecks(v, fields, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
+  return [];
 }
 
 /** Characters XML 1.0 cannot carry: control characters, U+FFFE/U+FFFF and lone surrogates. */

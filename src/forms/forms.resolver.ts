@@ -1,9 +1,10 @@
-import { Args, ID, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
 import { Public } from '../common/auth/access.decorators.js';
 import { assertLocale } from '../catalog/catalog-query.service.js';
 import { JsonScalar } from '../graphql/scalars/json.scalar.js';
 import { FormsService } from './forms.service.js';
-import { Form, ValidationResult } from './models/form.model.js';
+import { Form, FormConnection, ValidationResult } from './models/form.model.js';
+import { FormFilter } from './dto/form-filter.input.js';
 
 @Resolver(() => Form)
 export class FormsResolver {
@@ -18,6 +19,17 @@ export class FormsResolver {
   ): Promise<Form> {
     const served = assertLocale(locale);
     return this.forms.render(await this.forms.viewable(id, version), served);
+  }
+
+  @Public()
+  @Query(() => FormConnection, { name: 'forms', description: 'Published forms (the latest version of each), filtered by service, area or words; Relay paging (first at most 100).' })
+  async listForms(
+    @Args('filter', { type: () => FormFilter, nullable: true }) filter?: FormFilter,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('locale', { type: () => String, nullable: true }) locale?: string,
+  ): Promise<FormConnection> {
+    return this.forms.list(filter, first, after, assertLocale(locale));
   }
 
   @Public()

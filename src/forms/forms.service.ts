@@ -7,12 +7,15 @@ import { berlinDate } from '../catalog/opening-hours.js';
 import { FormVersionEntity, liveServiceId } from './entities/form-version.entity.js';
 import { compareVersions } from './form-version.js';
 import { cached } from '../catalog/catalog-cache.js';
-import { fimAnnotations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
+import { fimAnnotations, jsonFormsTranslations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
 import { formRules } from './form-rules.js';
 import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
 import type { MessageLocale } from './form-messages.js';
-import type { Form, ValidationResult } from './models/form.model.js';
+import type { Form, FormConnection, ValidationResult } from './models/form.model.js';
+import type { FormFilter } from './dto/form-filter.input.js';
+import { assertPageSize, decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
+import { foldGerman, queryWords } from '../catalog/search-text.js';
 import { ServiceStatus } from '../catalog/models/enums.js';
 
 const CACHE_SIZE = 200;
@@ -74,10 +77,49 @@ export class FormsService {
     return byService;
   }
 
+  /**
+   * Published forms, the latest version of each, ordered by form id, as a Relay connection (keyset cursor on the
+   * id). `query` words must all occur (as word prefixes, German-folded) in the title or description in German or
+   * the served language.
+   */
+  async list(filter: FormFilter | undefined, first: number | undefined, after: string | undefined, locale: string): Promise<FormConnection> {
+    const size = assertPageSize(first);
+    const position = after ? decodeCursor(after) : undefined;
+    const where: Record<string, unknown> = { status: 'PUBLISHED', removed: false };
+    if (filter?.serviceId) where.serviceId = filter.serviceId;
+    if (filter?.areaId) {
+      // the services of an area, read from the catalog's table (forms do not depend on the catalog module)
+      const rows = await this.em.getConnection().execute<Array<{ id: string }>>('select "id" from "service" where "area_id" = ?', [filter.areaId]);
+      where.serviceId = { $in: rows.map((r) => r.id).filter((id) => !filter.serviceId || id === filter.serviceId) };
+    }
+    const latest = new Map<string, FormVersionEntity>();
+    for (const row of await this.em.find(FormVersionEntity, where)) {
+      const current = latest.get(row.formId);
+      if (!current || compareVersions(row.version, current.version) > 0) latest.set(row.formId, row);
+    }
+    const words = filter?.query ? queryWords(filter.query) : [];
+    const matches = (form: FormVersionEntity) => {
+      if (words.length === 0) return true;
+      const texts = [form.data.title, form.data.description].flatMap((t) => (t ? [t.de, (t as Record<string, string | undefined>)[locale]] : []));
+      const folded = ` ${foldGerman(texts.filter(Boolean).join(' '))}`;
+      return words.every((variants) => variants.some((v) => folded.includes(` ${v}`)));
+    };
+    const all = [...latest.values()].filter(matches).sort((a, b) => (a.formId < b.formId ? -1 : a.formId > b.formId ? 1 : 0));
+    const rest = position ? all.filter((f) => f.formId > position[2]) : all;
+    const page = rest.slice(0, size);
+    const edges = page.map((form) => ({ cursor: encodeCursor([0, '', form.formId]), node: this.render(form, locale) }));
+    return {
+      edges,
+      pageInfo: { hasNextPage: rest.length > size, hasPreviousPage: rest.length < all.length, startCursor: edges[0]?.cursor, endCursor: edges.at(-1)?.cursor },
+      totalCount: all.length,
+    };
+  }
+
   render(form: FormVersionEntity, locale: string): Form {
     const l = new Localizer(locale);
     const today = berlinDate(new Date());
     const file = form.data;
+    const jsonSchema = renderSchema(form.publishedSchema, today, l, file.title);
     const rendered: Form = {
       id: form.formId,
       version: form.version,
@@ -85,9 +127,10 @@ export class FormsService {
       serviceId: form.status === 'DRAFT' ? form.serviceId : liveServiceId(form),
       title: l.text(file.title, 'title'),
       description: l.text(file.description, 'description'),
-      jsonSchema: renderSchema(form.publishedSchema, today, l, file.title),
+      jsonSchema,
       uiSchema: rjsfUiSchema(file, form.publishedSchema, l),
-      uischema: jsonFormsUiSchema(file, l),
+      uischema: jsonFormsUiSchema(file, form.publishedSchema, jsonSchema, l),
+      translations: jsonFormsTranslations(form.publishedSchema, l),
       steps: file.layout.steps.map((s) => ({
         id: s.id,
         title: l.text(s.title, 'steps'),

@@ -8,11 +8,12 @@ import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { CatalogRejectedError } from '../../src/catalog/catalog.errors.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
+import { withClient } from '../support/postgres.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
 const FORM = `query($id: ID!, $v: String, $l: String) { form(id: $id, version: $v, locale: $l) {
-  id version status serviceId title jsonSchema uiSchema uischema locale fallbackFields
+  id version status serviceId title jsonSchema uiSchema uischema translations locale fallbackFields
   steps { id title sections { id title fields } } fim { field datentyp feldart } } }`;
 const VALIDATE = `query($d: JSON!, $s: String, $l: String, $v: String!) { validateSubmission(formId: "testantrag", version: $v, data: $d, step: $s, locale: $l) {
   valid truncated rjsfErrors errors { instancePath schemaPath keyword params message field label } } }`;
@@ -48,28 +49,81 @@ describe('forms: rendering and validation', () => {
     const res = await t.gql<{ form: Json }>(FORM, { id: 'testantrag' });
     const form = res.body.data!.form;
     expect(form).toMatchObject({ id: 'testantrag', version: '1.0', status: 'PUBLISHED', serviceId: 'wohngeld', title: 'Testantrag', locale: 'de' });
-    expect(form.jsonSchema.$schema).toBe('https://json-schema.org/draft/2020-12/schema');
+    expect(form.jsonSchema.$schema).toBeUndefined(); // JSON Forms' default (draft-07) ajv compiles it too
     expect(form.jsonSchema.properties.name.title).toBe('Name');
-    expect(form.jsonSchema.properties.gemeinde.oneOf).toEqual([
-      { const: '03453004', title: 'Cloppenburg' },
-      { const: '03453007', title: 'Friesoythe' },
-    ]);
-    expect(JSON.stringify(form.jsonSchema)).not.toMatch(/"x-/);
+    // choices as enum (a oneOf of consts makes rjsf pre-select the first), labels for both renderers
+    expect(form.jsonSchema.properties.gemeinde).toMatchObject({ type: 'string', enum: ['03453004', '03453007'] });
+    expect(form.jsonSchema.properties.gemeinde.oneOf).toBeUndefined();
+    expect(form.uiSchema.gemeinde['ui:enumNames']).toEqual(['Cloppenburg', 'Friesoythe']);
+    expect(form.translations).toMatchObject({ 'gemeinde.03453004': 'Cloppenburg', 'gemeinde.03453007': 'Friesoythe', 'enum.none': 'Bitte wählen' });
+    // a declaration has to be ticked, but is nothing a renderer could fill in
+    expect(form.jsonSchema.properties.bestaetigt).toMatchObject({ allOf: [{ type: 'boolean' }], not: { const: false } });
+    expect(form.jsonSchema.required).toContain('bestaetigt');
+    expect(JSON.stringify(form.jsonSchema)).not.toMatch(/"x-|"const":true/);
+    expect(JSON.stringify(form.uiSchema)).not.toContain('ui:help'); // help once: the schema's description
     expect(form.uiSchema['ui:order']).toEqual(['name', 'gemeinde', 'termin', 'personen', 'zahlungsart', 'iban', 'telefon', 'rueckruf', 'bestaetigt']);
-    expect(form.uiSchema.zahlungsart).toEqual({ 'ui:widget': 'radio' });
+    expect(form.uiSchema['ui:submitButtonOptions']).toEqual({ submitText: 'Absenden' });
+    expect(form.uiSchema.zahlungsart).toMatchObject({ 'ui:widget': 'radio', 'ui:enumNames': ['bar', 'auf ein Konto'] });
     expect(form.uischema).toMatchObject({ type: 'Categorization', options: { variant: 'stepper' } });
     expect(form.steps.map((s: Json) => s.id)).toEqual(['person', 'zahlung']);
     expect(form.fim).toEqual([{ field: '/name', datentyp: 'text', feldart: 'input' }]);
+  });
+
+  it('keeps the order of the catalog file at every level, in the schema, the uiSchema and the uischema', async () => {
+    const file = await copy.read<Json>('forms/testantrag/1.0.json');
+    const form = (await t.gql<{ form: Json }>(FORM, { id: 'testantrag' })).body.data!.form;
+    const orders = (node: Json, path = ''): Array<[string, string[]]> =>
+      node && typeof node === 'object' && !Array.isArray(node)
+        ? [
+            ...(node.properties ? [[path, Object.keys(node.properties)] as [string, string[]]] : []),
+            ...Object.entries(node.properties ?? {}).flatMap(([k, v]) => orders(v as Json, `${path}/${k}`)),
+            ...(node.items ? orders(node.items, `${path}/*`) : []),
+          ]
+        : [];
+    const expected = orders(file.schema);
+    expect(expected.some(([, keys]) => keys.join() !== [...keys].sort((a, b) => a.length - b.length || (a < b ? -1 : 1)).join())).toBe(true); // jsonb's order differs
+    expect(orders(form.jsonSchema)).toEqual(expected);
+    // the rjsf uiSchema and the JSON Forms detail layout of the list follow the same order
+    const personen = expected.find(([p]) => p === '/personen/*')![1];
+    const detail = form.uischema.elements.flatMap((c: Json) => c.elements.flatMap((g: Json) => g.elements)).find((e: Json) => e.scope === '#/properties/personen');
+    expect(detail.options.detail.elements.map((e: Json) => e.scope)).toEqual(personen.map((k) => `#/properties/${k}`));
+  });
+
+  it('lists published forms as a Relay connection, filtered by service, area and words', async () => {
+    const LIST = `query($f: FormFilter, $first: Int, $after: String, $l: String) { forms(filter: $f, first: $first, after: $after, locale: $l) {
+      totalCount pageInfo { hasNextPage hasPreviousPage endCursor } edges { cursor node { id version title serviceId } } } }`;
+    const list = async (vars: Json) => {
+      const res = await t.gql<{ forms: Json }>(LIST, vars);
+      expect(res.body.errors).toBeUndefined();
+      return res.body.data!.forms;
+    };
+    const all = await list({});
+    expect(all.edges.map((e: Json) => e.node.id)).toEqual(['nachweisantrag', 'testantrag']);
+    expect(all.totalCount).toBe(2);
+    const first = await list({ first: 1 });
+    expect(first).toMatchObject({ totalCount: 2, pageInfo: { hasNextPage: true, hasPreviousPage: false } });
+    const second = await list({ first: 1, after: first.pageInfo.endCursor });
+    expect(second.edges.map((e: Json) => e.node.id)).toEqual(['testantrag']);
+    expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+    expect((await list({ f: { serviceId: 'wohngeld' } })).edges.map((e: Json) => e.node.id)).toEqual(['testantrag']);
+    expect((await list({ f: { areaId: 'verkehr' } })).edges.map((e: Json) => e.node.id)).toEqual(['nachweisantrag']);
+    expect((await list({ f: { areaId: 'gibt-es-nicht' } })).totalCount).toBe(0);
+    expect((await list({ f: { query: 'NACHWEIS' } })).edges.map((e: Json) => e.node.id)).toEqual(['nachweisantrag']);
+    expect((await list({ f: { query: 'application proof' }, l: 'en' })).edges.map((e: Json) => e.node.title)).toEqual(['Application with proof']);
+    expect((await list({ f: { query: 'nachweis test' } })).totalCount).toBe(0);
+    const bad = await t.gql(LIST, { first: 101 });
+    expect(bad.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    const badCursor = await t.gql(LIST, { after: 'kaputt' });
+    expect(badCursor.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it('serves English where written and names the texts that fell back to German', async () => {
     const form = (await t.gql<{ form: Json }>(FORM, { id: 'testantrag', l: 'en' })).body.data!.form;
     expect(form.title).toBe('Test application');
     expect(form.jsonSchema.properties.name.title).toBe('Name');
-    expect(form.jsonSchema.properties.zahlungsart.oneOf).toEqual([
-      { const: 'BAR', title: 'bar' },
-      { const: 'KONTO', title: 'to an account' },
-    ]);
+    expect(form.uiSchema.zahlungsart['ui:enumNames']).toEqual(['bar', 'to an account']);
+    expect(form.translations).toMatchObject({ 'zahlungsart.KONTO': 'to an account', 'enum.none': 'Please choose' });
+    expect(form.uiSchema['ui:submitButtonOptions']).toEqual({ submitText: 'Submit' });
     expect(form.fallbackFields).toEqual(expect.arrayContaining(['choices', 'help']));
   });
 
@@ -80,7 +134,7 @@ describe('forms: rendering and validation', () => {
       createElement(RjsfForm as never, { schema: form.jsonSchema, uiSchema: form.uiSchema, validator, formData: VALID } as never),
     );
     for (const label of ['Name', 'Gemeinde', 'Wunschtermin', 'Personen', 'Zahlungsart', 'IBAN', 'Angaben bestätigt']) expect(html).toContain(label);
-    expect(html).toContain('Ohne Leerzeichen'); // ui:help
+    expect(html.split('Ohne Leerzeichen').length - 1).toBe(1); // help text once (the schema's description)
     expect(validator.validateFormData(VALID, form.jsonSchema).errors).toEqual([]);
     const browserErrors = validator.validateFormData({ ...VALID, zahlungsart: 'KONTO' }, form.jsonSchema).errors;
     expect(browserErrors.map((e) => e.property)).toContain('iban');
@@ -218,5 +272,18 @@ describe('forms: rendering and validation', () => {
     expect((await t.gql<{ form: Json }>(FORM, { id: 'testantrag' })).body.data!.form.version).toBe('2.0');
     const service = await t.gql<Json>('{ service(id: "wohngeld") { forms { id version } formLinks { formId } } }');
     expect(service.body.data!.service).toEqual({ forms: [{ id: 'testantrag', version: '2.0' }], formLinks: [{ formId: 'testantrag' }] });
+  });
+  it('restores the catalog order of a version stored in another order when a sync touches it (here: retiring it)', async () => {
+    const sql = (text: string) => withClient(t.databaseUrl, (c) => c.query(text)).then((r) => r.rows);
+    // as rows written while the columns were jsonb: keys sorted by length, then bytes
+    await sql(`update "form_version" set "data" = "data"::jsonb::json, "published_schema" = "published_schema"::jsonb::json where "id" = 'nachweisantrag@1.0'`);
+    const file = await copy.read<Json>('forms/nachweisantrag/1.0.json');
+    const keys = async () => Object.keys(JSON.parse((await sql(`select "published_schema"::text as s from "form_version" where "id" = 'nachweisantrag@1.0'`))[0].s));
+    expect(await keys()).not.toEqual(Object.keys(file.schema));
+    await copy.edit('forms/nachweisantrag/1.0.json', (d) => (d.status = 'RETIRED'));
+    await t.app.get(CatalogSyncService).sync(copy.dir);
+    expect(await keys()).toEqual(Object.keys(file.schema));
+    const data = JSON.parse((await sql(`select "data"::text as d from "form_version" where "id" = 'nachweisantrag@1.0'`))[0].d);
+    expect(Object.keys(data)).toEqual(Object.keys(file));
   });
 });

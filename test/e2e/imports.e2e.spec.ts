@@ -59,14 +59,12 @@ describe('importDefinitions: XDatenfelder into an organisation', () => {
     // drafts are not public; the town's editors review them with draftForm
     const hidden = await t.gql<Json>(`{ form(id: "03453004-s99000001", version: "1.0") { id } }`);
     expect(hidden.body.errors?.[0].extensions?.code).toBe('FORM_VERSION_NOT_PUBLISHED');
-    const DRAFT = `{ draftForm(id: "03453004-s99000001", version: "1.0") { status serviceId jsonSchema steps { title } fim { field id } provenance { format fimId fimVersion fileHash organisationId } } }`;
+    const DRAFT = `{ draftForm(id: "03453004-s99000001", version: "1.0") { status serviceId jsonSchema uiSchema steps { title } fim { field id } provenance { format fimId fimVersion fileHash organisationId } } }`;
     const draft = await t.gql<Json>(DRAFT, undefined, editor);
     expect(draft.body.errors).toBeUndefined();
     expect(draft.body.data!.draftForm).toMatchObject({ status: 'DRAFT', serviceId: null, provenance: { format: 'XDATENFELDER_2', fimId: 'S99000001', fimVersion: '1.0', fileHash: first.fileHash, organisationId: '03453004' } });
-    expect(draft.body.data!.draftForm.jsonSchema.properties.G99000001.items.properties.F99000002.oneOf).toEqual([
-      { const: '01', title: 'Rind' },
-      { const: '02', title: 'Schaf & Ziege' },
-    ]);
+    expect(draft.body.data!.draftForm.jsonSchema.properties.G99000001.items.properties.F99000002.enum).toEqual(['01', '02']);
+    expect(draft.body.data!.draftForm.uiSchema.G99000001.items.F99000002['ui:enumNames']).toEqual(['Rind', 'Schaf & Ziege']);
     expect(draft.body.data!.draftForm.fim).toEqual(expect.arrayContaining([{ field: '/F99000001', id: 'F99000001' }]));
     const foreign = await t.gql<Json>(DRAFT, undefined, await bearer(t.config, Role.EDITOR, '03453007'));
     expect(foreign.body.errors?.[0].extensions?.code).toBe('FORM_VERSION_NOT_FOUND');

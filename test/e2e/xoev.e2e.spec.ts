@@ -124,7 +124,7 @@ describe('XÖV export of submissions', () => {
   it('never delivers an export that does not validate, and reports it', async () => {
     // corrupt the form version's schema so that the generated XSD no longer fits the data
     await withClient(t.databaseUrl, (c) =>
-      c.query(`update form_version set published_schema = jsonb_set(published_schema, '{properties,name,maxLength}', '1') where id = 'testantrag@1.0'`),
+      c.query(`update form_version set published_schema = jsonb_set(published_schema::jsonb, '{properties,name,maxLength}', '1')::json where id = 'testantrag@1.0'`),
     );
     const { reference, id } = await submit({ ...VALID, name: 'Zu lang für das kaputte Schema' });
     // the submission itself was validated against the (cached) JSON Schema; the export is checked against the XSD

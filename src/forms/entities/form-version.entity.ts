@@ -29,10 +29,14 @@ export class FormVersionEntity extends CatalogEntity {
   @Property({ type: 'text' })
   owner!: string;
 
-  @Property({ type: 'json' })
+  /**
+   * Stored as `json`, not `jsonb`: jsonb reorders object keys, and the order of properties is the order of the
+   * fields on screen. Content hashes are over canonical JSON, so they do not depend on it.
+   */
+  @Property({ type: 'json', columnType: 'json' })
   data!: FormVersionFile;
 
-  @Property({ type: 'json' })
+  @Property({ type: 'json', columnType: 'json' })
   publishedSchema!: FormSchemaNode;
 
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })

@@ -1,4 +1,5 @@
-import { Field, ID, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { PageInfo } from '../../catalog/models/service.model.js';
 import { JsonScalar } from '../../graphql/scalars/json.scalar.js';
 import { ServiceStatus } from '../../catalog/models/enums.js';
 
@@ -62,9 +63,14 @@ export class Form {
   @Field(() => String, { nullable: true, description: 'Always set on published versions; null only on an imported draft (draftForm) that has no service yet.' }) serviceId?: string;
   @Field() title!: string;
   @Field(() => String, { nullable: true }) description?: string;
-  @Field(() => JsonScalar, { description: 'JSON Schema 2020-12 of the data, with titles in the served language.' }) jsonSchema!: unknown;
-  @Field(() => JsonScalar, { description: 'uiSchema for react-jsonschema-form.' }) uiSchema!: unknown;
-  @Field(() => JsonScalar, { description: 'uischema for JSON Forms (steps as a stepper Categorization).' }) uischema!: unknown;
+  @Field(() => JsonScalar, {
+    description:
+      'JSON Schema 2020-12 of the data (without $schema, so that draft-07 validators compile it too), with titles and help texts in the served language; exactly the schema the server validates with.',
+  })
+  jsonSchema!: unknown;
+  @Field(() => JsonScalar, { description: 'uiSchema for react-jsonschema-form: order, widgets, choice labels (ui:enumNames), submit text; attachment fields as ui:field "attachment".' }) uiSchema!: unknown;
+  @Field(() => JsonScalar, { description: 'uischema for JSON Forms: steps as a Categorization, a Control per leaf field, rules for conditional parts; attachment fields as options.format "attachment".' }) uischema!: unknown;
+  @Field(() => JsonScalar, { description: "Texts for JSON Forms' i18n translate(key, default): choice labels (key <field path>.<value>) and JSON Forms' own strings, in the served language." }) translations!: unknown;
   @Field(() => [FormStep]) steps!: FormStep[];
   @Field(() => [FimAnnotation]) fim!: FimAnnotation[];
   @Field(() => [FormRule], { description: 'FIM rules of the form (also in jsonSchema as x-rules on the node they belong to); empty for forms without any.' }) rules!: FormRule[];
@@ -90,4 +96,17 @@ export class ValidationResult {
   @Field(() => [ValidationErrorItem], { description: 'At most 100.' }) errors!: ValidationErrorItem[];
   @Field(() => JsonScalar, { description: 'The same errors as an rjsf extraErrors tree.' }) rjsfErrors!: unknown;
   @Field({ description: 'More errors existed than were listed.' }) truncated!: boolean;
+}
+
+@ObjectType()
+export class FormEdge {
+  @Field() cursor!: string;
+  @Field(() => Form) node!: Form;
+}
+
+@ObjectType()
+export class FormConnection {
+  @Field(() => [FormEdge]) edges!: FormEdge[];
+  @Field(() => PageInfo) pageInfo!: PageInfo;
+  @Field(() => Int) totalCount!: number;
 }
