@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { recordRetentionTrigger } from '../archive/retention-rules.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
@@ -50,6 +51,7 @@ export class ApplicantStatusService {
         publicNoteDe: reason ? `Vom Antragsteller zurückgezogen: ${reason}` : 'Vom Antragsteller zurückgezogen.',
       });
       await em.flush();
+      await recordRetentionTrigger(em, submission, SubmissionStatus.WITHDRAWN, new Date());
       await this.events.submissionEvent(em, 'submission.status_changed', { ...submission, status: SubmissionStatus.WITHDRAWN, version: submission.version + 1 } as SubmissionEntity, { from, to: SubmissionStatus.WITHDRAWN });
     });
     return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
