@@ -112,3 +112,14 @@ export async function eraseCase(em: EntityManager, submissionId: string, context
   await em.flush();
   return record;
 }
+
+/**
+ * Erasure on withdrawal before a decision (the applicant's right to erasure): the same erasure and deletion record
+ * as after the retention period; the case's retention row (written by the withdrawal) is marked DELETED so that it
+ * is never offered.
+ */
+export async function eraseWithdrawnCase(em: EntityManager, submissionId: string): Promise<DeletionRecordEntity> {
+  const record = await eraseCase(em, submissionId, { reason: 'ERASURE_ON_WITHDRAWAL' });
+  await exec(em, `update case_retention set state = 'DELETED', updated_at = now() where submission_id = ?`, [submissionId]);
+  return record;
+}
