@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { Role } from '../../src/auth/roles.js';
 import { projectRoot } from '../../src/common/project-root.js';
+import { ARCHIVE_DELETE_QUEUE, QueueService } from '../../src/delivery/queue.service.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { withClient } from '../support/postgres.js';
@@ -154,5 +155,22 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     expect(cli(['delete', '--as-of', '2099-01-01'], t.databaseUrl)).toMatchObject({ status: 0, values: { deleted: '1' } });
     expect((await sql('select receipt, state from archive_offer where id = $1', [offerId])).rows).toEqual([{ receipt: 'PAPER:Frau Dr. Archiv', state: 'CLOSED' }]);
     expect(cli(['evaluation', join(out, 'missing.xml')], t.databaseUrl).status).not.toBe(0);
+  });
+
+  it('runs the deletion as a queue job', async () => {
+    await copy.edit<Json>('services/soziales/wohngeld.json', (s) => {
+      s.retention = { years: 0, trigger: 'DECIDED', archive: 'DESTROY', legalBasis: 'Testregel: vernichten' };
+    });
+    await t.app.get(CatalogSyncService).sync(copy.dir);
+    const s = await submit('Queue Quirin');
+    await decide(s, ['REJECTED']);
+    await t.app.get(QueueService).enqueue(ARCHIVE_DELETE_QUEUE, { asOf: '2099-01-01' });
+    let records = 0;
+    for (let i = 0; i < 100 && records === 0; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      records = (await sql('select count(*)::int as n from deletion_record where submission_id = $1', [s.id])).rows[0].n;
+    }
+    expect(records).toBe(1);
+    expect((await sql('select data from submission where id = $1', [s.id])).rows[0].data).toEqual({});
   });
 });
