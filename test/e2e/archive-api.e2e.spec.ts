@@ -3,7 +3,7 @@
  * the retention overview (GraphQL and CSV), `archive:delete`, and the paper path of offer, evaluation, handover
  * and receipt (the last part needs the xdomea XSDs from ../shared/reference/xdomea or LOTSE_REFERENCE_DIR).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -172,5 +172,38 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     }
     expect(records).toBe(1);
     expect((await sql('select data from submission where id = $1', [s.id])).rows[0].data).toEqual({});
+  });
+
+  it('survives a kill -9 of archive:delete halfway: every case is untouched or completely deleted, and a rerun finishes', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 40; i++) {
+      const s = await submit(`Abbruch Anton ${i}`);
+      await decide(s, ['REJECTED']);
+      ids.push(s.id);
+    }
+    const child = spawn(process.execPath, [join(projectRoot(), 'dist', 'src', 'archive', 'cli', 'archive.js'), 'delete', '--as-of', '2099-01-01'], {
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'Europe/Berlin', DATABASE_URL: t.databaseUrl },
+      stdio: 'ignore',
+    });
+    const exited = new Promise((resolve) => child.on('exit', resolve));
+    const count = async () => (await sql('select count(*)::int as n from deletion_record where submission_id = any($1)', [ids])).rows[0].n as number;
+    for (let i = 0; i < 600 && (await count()) === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    child.kill('SIGKILL');
+    await exited;
+    const halfway = await count();
+    console.log(`[lotse] archive:delete killed after ${halfway} of 40 cases`);
+    expect(halfway).toBeGreaterThan(0);
+    // no case is half deleted: its data is gone exactly when its deletion record exists
+    const state = async () =>
+      (await sql(`select s.id, s.data = '{}'::jsonb and s.access_code_hash = '' as erased,
+                        exists (select 1 from deletion_record d where d.submission_id = s.id) as recorded,
+                        exists (select 1 from case_retention r where r.submission_id = s.id and r.state = 'DELETED') as marked
+                  from submission s where s.id = any($1)`, [ids])).rows;
+    for (const row of await state()) expect([row.erased, row.marked]).toEqual([row.recorded, row.recorded]);
+    const rerun = cli(['delete', '--as-of', '2099-01-01'], t.databaseUrl);
+    expect(rerun).toMatchObject({ status: 0, values: { deleted: String(40 - halfway), held: '0' } });
+    expect(await count()).toBe(40);
+    for (const row of await state()) expect(row).toMatchObject({ erased: true, recorded: true });
+    expect(JSON.stringify((await sql('select data from submission where id = any($1)', [ids])).rows)).not.toContain('Abbruch Anton');
   });
 });
