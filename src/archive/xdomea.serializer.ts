@@ -207,6 +207,11 @@ export function build0502(k: Kopf, decisions: Array<{ recordId: string; art: 'A'
   );
 }
 
+/** A 0504 acknowledgement of an offer (for tests). */
+export function build0504(k: Kopf): string {
+  return root('Aussonderung.AnbietungEmpfangBestaetigen.0504', el('Kopf', kopfBasis(k)));
+}
+
 /** A 0506 import confirmation (for tests): per record success or failure. */
 export function build0506(k: Kopf, results: Array<{ recordId: string; ok: boolean; archiveId?: string; error?: string }>): string {
   return root(

@@ -18,7 +18,7 @@ import { XoevService } from '../../src/xoev/xoev.service.js';
 import { createArchiveService } from '../../src/archive/archive.factory.js';
 import type { ArchiveService } from '../../src/archive/archive.service.js';
 import { sha256Hex } from '../../src/archive/document-sources.js';
-import { build0502, build0506, type Kopf } from '../../src/archive/xdomea.serializer.js';
+import { build0502, build0504, build0506, type Kopf } from '../../src/archive/xdomea.serializer.js';
 import { validateXdomea } from '../../src/archive/xdomea-schema.js';
 import { parseXml } from '../../src/interop/xml/safe-xml.js';
 import type { XmlElement } from '../../src/interop/xml/xml-element.js';
@@ -78,7 +78,7 @@ suite('archiving: offer, evaluation, handover, receipt, deletion with proof', ()
       version = res.body.data!.transitionSubmission.version;
     }
   };
-  const kopf = (code: '0502' | '0506', processId: string): Kopf => ({
+  const kopf = (code: '0502' | '0504' | '0506', processId: string): Kopf => ({
     processId,
     code,
     createdAt: new Date(),
@@ -246,8 +246,14 @@ suite('archiving: offer, evaluation, handover, receipt, deletion with proof', ()
     expect(await archive.deleteDue('2099-01-01')).toEqual({ deleted: 0, held: 0, failed: 0 });
 
     const { rows } = await sql('select record_id from case_retention where offer_id = $1', [offerId]);
+    // an acknowledgement of the offer and a partly failed import do not close the handover
+    expect(await archive.receiptFromMessage(build0504(kopf('0504', offerId)))).toMatchObject({ offerId, closed: false, acknowledgedOnly: true });
+    const partly = build0506(kopf('0506', offerId), rows.map((r, i) => ({ recordId: r.record_id, ok: i > 0, error: i > 0 ? undefined : 'Datei fehlt' })));
+    expect(await archive.receiptFromMessage(partly)).toMatchObject({ offerId, closed: false, imported: 2, failed: [rows[0].record_id] });
+    expect(await archive.deleteDue('2099-01-01')).toEqual({ deleted: 0, held: 0, failed: 0 });
     const receipt = build0506(kopf('0506', offerId), rows.map((r, i) => ({ recordId: r.record_id, ok: true, archiveId: `NLA Rep. 1 Nr. ${i + 1}` })));
     expect(await archive.receiptFromMessage(receipt)).toMatchObject({ offerId, closed: true, imported: 3, failed: [] });
+    await expect(archive.receiptFromMessage(receipt)).rejects.toMatchObject({ code: 'ARCHIVE_WRONG_STATE' });
 
     // crash after the first case: its deletion is complete, the others untouched
     await expect(archive.deleteDue('2099-01-01', (n) => { if (n === 1) throw new Error('crash'); })).rejects.toThrow('crash');
