@@ -147,6 +147,11 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     const offerId = offer.values.offerId;
     expect(offerId).toMatch(/^[0-9a-f-]{36}$/);
     expect(cli(['handover', '--offer', offerId, '--out', out], t.databaseUrl)).toMatchObject({ status: 1, values: { error: 'ARCHIVE_WRONG_STATE' } });
+    const DECIDE = `mutation($o: ID!, $s: ID!, $d: ArchiveDecision!) { decideArchiveRecord(offerId: $o, submissionId: $s, decision: $d) { offerId archive destroy undecided } }`;
+    expect((await t.gql(DECIDE, { o: offerId, s: s.id, d: 'DESTROY' }, caseworker)).body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await t.gql(DECIDE, { o: offerId, s: s.id, d: 'DESTROY' }, await bearer(t.config, Role.SUPERVISOR, '03453004'))).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect((await t.gql<Json>(DECIDE, { o: offerId, s: s.id, d: 'DESTROY' }, supervisor)).body.data!.decideArchiveRecord).toEqual({ offerId, archive: 0, destroy: 1, undecided: 0 });
+    // the paper answer for the whole offer replaces it
     expect(cli(['evaluation', '--offer', offerId, '--all', 'ARCHIVE'], t.databaseUrl)).toMatchObject({ status: 0, values: { archive: '1', destroy: '0', undecided: '0' } });
     const handover = cli(['handover', '--offer', offerId, '--out', out], t.databaseUrl);
     expect(handover).toMatchObject({ status: 0, values: { records: '1', file: join(out, `${offerId}_Aussonderung.Aussonderung.0503.zip`) } });
@@ -154,7 +159,9 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     expect(cli(['receipt', '--offer', offerId, '--confirmed-by', 'Frau Dr. Archiv'], t.databaseUrl)).toMatchObject({ status: 0, values: { closed: 'true', imported: '1' } });
     expect(cli(['delete', '--as-of', '2099-01-01'], t.databaseUrl)).toMatchObject({ status: 0, values: { deleted: '1' } });
     expect((await sql('select receipt, state from archive_offer where id = $1', [offerId])).rows).toEqual([{ receipt: 'PAPER:Frau Dr. Archiv', state: 'CLOSED' }]);
-    expect(cli(['evaluation', join(out, 'missing.xml')], t.databaseUrl).status).not.toBe(0);
+    expect(cli(['evaluation', join(out, 'missing.xml')], t.databaseUrl)).toMatchObject({ status: 1, values: { error: 'BAD_USER_INPUT' } });
+    expect(cli(['evaluation', '--offer', offerId, '--all', 'DESTROY'], t.databaseUrl)).toMatchObject({ status: 1, values: { error: 'ARCHIVE_WRONG_STATE' } });
+    expect(cli(['offer'], t.databaseUrl).status).toBe(2);
   });
 
   it('runs the deletion as a queue job', async () => {

@@ -11,6 +11,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { loadConfig } from '../../config/config.js';
 import { createRootLogger } from '../../common/logging/logger.js';
 import { LotseError } from '../../common/errors/lotse.error.js';
+import { ErrorCode } from '../../common/errors/error-code.js';
 import { prepareDatabase } from '../../database/database-bootstrap.js';
 import { ormConfig } from '../../database/orm-config.js';
 import { createArchiveService } from '../archive.factory.js';
@@ -52,8 +53,10 @@ const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 if (values.offer !== undefined && !uuid.test(values.offer)) usage();
 
 async function readAnswer(path: string): Promise<string> {
-  const bytes = await readFile(path);
-  if (bytes.length > MAX_ANSWER_BYTES) throw new LotseError((await import('../../common/errors/error-code.js')).ErrorCode.ARCHIVE_MESSAGE_MALFORMED, `Die Datei ist größer als ${MAX_ANSWER_BYTES} Byte.`);
+  const bytes = await readFile(path).catch((error: NodeJS.ErrnoException) => {
+    throw new LotseError(ErrorCode.BAD_USER_INPUT, `Die Datei ${path} lässt sich nicht lesen (${error.code ?? error.message}).`);
+  });
+  if (bytes.length > MAX_ANSWER_BYTES) throw new LotseError(ErrorCode.ARCHIVE_MESSAGE_MALFORMED, `Die Datei ist größer als ${MAX_ANSWER_BYTES} Byte.`);
   return bytes.toString('utf8');
 }
 
