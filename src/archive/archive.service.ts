@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { zipSync } from 'fflate';
 import type { Logger } from 'pino';
@@ -106,7 +107,7 @@ export class ArchiveService {
 
   private async recordDecisions(offerId: string, decisions: Array<{ recordId: string; decision: ArchiveDecision }>, source: string): Promise<EvaluationResult> {
     return this.em.fork().transactional(async (tx) => {
-      const offer = await tx.findOne(ArchiveOfferEntity, { id: offerId }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+      const offer = await tx.findOne(ArchiveOfferEntity, { id: offerId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!offer) throw new LotseError(ErrorCode.ARCHIVE_MESSAGE_UNEXPECTED, `Eine Aussonderung mit der ProzessID ${offerId} gibt es nicht.`, { offerId });
       if (offer.state !== 'OFFERED' && offer.state !== 'EVALUATED') {
         throw new LotseError(ErrorCode.ARCHIVE_WRONG_STATE, `Die Aussonderung ${offerId} ist schon übergeben; die Bewertung kann nicht mehr geändert werden.`, { state: offer.state });
@@ -223,7 +224,7 @@ export class ArchiveService {
         continue;
       }
       const done = await this.em.fork().transactional(async (tx) => {
-        const row = await tx.findOne(CaseRetentionEntity, { id: candidate.id }, { lockMode: 4 /* PESSIMISTIC_WRITE */ });
+        const row = await tx.findOne(CaseRetentionEntity, { id: candidate.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!row || row.state === RetentionState.DELETED) return false;
         if (row.legalHold) return false;
         await eraseCase(tx, row.submissionId, {

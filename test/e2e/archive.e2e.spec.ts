@@ -97,8 +97,11 @@ suite('archiving: offer, evaluation, handover, receipt, deletion with proof', ()
       s.retention = { years: 2, trigger: 'DECIDED', archive: 'OFFER', legalBasis: 'Testregel Wohngeld', fileplanMark: '50.10.01', confidentiality: '002' };
     });
     out = await mkdtemp(join(tmpdir(), 'lotse-archive-'));
-    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: 'application/xml=TEST-XML' } });
+    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: 'application/xml=TEST-XML', WEBHOOK_RETRY_DELAY_SECONDS: '3600' } });
     await t.app.get(CatalogSyncService).sync(copy.dir);
+    // a webhook that never answers: its queued deliveries carry the applicant's data until erasure
+    const admin = await bearer(t.config, Role.ADMIN, 'test-soziales');
+    expect((await t.gql<Json>('mutation { registerWebhook(url: "http://127.0.0.1:9/nowhere") { id } }', undefined, admin)).body.errors).toBeUndefined();
     archive = createArchiveService(t.app.get(EntityManager).fork(), t.config, undefined, t.app.get(XoevService));
     const county = await bearer(t.config, Role.CASEWORKER, 'test-soziales');
     const verkehr = await bearer(t.config, Role.CASEWORKER, 'test-verkehr');
@@ -243,6 +246,7 @@ suite('archiving: offer, evaluation, handover, receipt, deletion with proof', ()
     const beforeDeletion = await dumpAll();
     expect(new Set(Object.values(beforeDeletion).flat())).toEqual(new Set(PERSONAL));
     expect(Object.keys(beforeDeletion)).toEqual(expect.arrayContaining(['public.submission', 'public.submission_event', 'public.submission_export']));
+    expect(Object.keys(beforeDeletion).some((table) => table.startsWith('pgboss.'))).toBe(true);
     expect(await archive.deleteDue('2099-01-01')).toEqual({ deleted: 0, held: 0, failed: 0 });
 
     const { rows } = await sql('select record_id from case_retention where offer_id = $1', [offerId]);
