@@ -8,6 +8,7 @@ import { ProcessingModule } from './processing/processing.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { XoevModule } from './xoev/xoev.module.js';
 import { InteropModule } from './interop/interop.module.js';
+import { ArchiveModule } from './archive/archive.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -37,6 +38,7 @@ export class AppModule {
         DeliveryModule,
         XoevModule,
         InteropModule,
+        ArchiveModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

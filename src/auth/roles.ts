@@ -13,8 +13,8 @@ registerEnumType(Role, { name: 'Role' });
 export const ROLE_PERMISSIONS: Readonly<Record<Role, readonly Permission[]>> = {
   EDITOR: [Permission.CATALOG_EDIT],
   CASEWORKER: [Permission.SUBMISSION_READ, Permission.SUBMISSION_PROCESS],
-  SUPERVISOR: [Permission.SUBMISSION_READ, Permission.SUBMISSION_PROCESS, Permission.STATISTICS_READ],
-  ADMIN: [Permission.CATALOG_EDIT, Permission.SUBMISSION_READ, Permission.SUBMISSION_PROCESS, Permission.STATISTICS_READ, Permission.ADMINISTER],
+  SUPERVISOR: [Permission.SUBMISSION_READ, Permission.SUBMISSION_PROCESS, Permission.STATISTICS_READ, Permission.ARCHIVE_MANAGE],
+  ADMIN: [Permission.CATALOG_EDIT, Permission.SUBMISSION_READ, Permission.SUBMISSION_PROCESS, Permission.STATISTICS_READ, Permission.ARCHIVE_MANAGE, Permission.ADMINISTER],
 };
 
 export const DEV_ISSUER = 'urn:lotse:development';

@@ -255,6 +255,8 @@ function checkOrganisation(data: OrganisationFile, path: string, catalog: Catalo
   if (data.kind === 'COUNTY') {
     if (data.ags?.length !== 5) report(path, '/ags', 'Der Schlüssel eines Landkreises hat 5 Ziffern.');
     if (data.id !== data.ags) report(path, '/id', 'Die Kennung eines Landkreises ist sein Kreisschlüssel (AGS).');
+    // every case needs a retention rule: the county's is the default of all services (archive issue)
+    if (!data.retention) report(path, '/retention', 'Der Landkreis braucht eine Vorgabe für die Aufbewahrung („retention“), die für alle Leistungen ohne eigene Regel gilt.');
   }
   if (data.kind === 'MUNICIPALITY') {
     if (data.ags?.length !== 8) report(path, '/ags', 'Der Amtliche Gemeindeschlüssel einer Gemeinde hat 8 Ziffern.');

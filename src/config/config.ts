@@ -37,6 +37,10 @@ const VARIABLES: ReadonlyArray<{
   { key: 'bodyLimitBytes', env: 'BODY_LIMIT_BYTES', kind: 'integer', fallback: () => '102400' },
   { key: 'importMaxBytes', env: 'IMPORT_MAX_BYTES', kind: 'integer', fallback: () => String(5 * 1024 * 1024) },
   { key: 'xdatenfelderXsdDir', env: 'XDATENFELDER_XSD_DIR', kind: 'string' },
+  { key: 'xdomeaXsdDir', env: 'XDOMEA_XSD_DIR', kind: 'string' },
+  { key: 'archiveRecipientName', env: 'ARCHIVE_RECIPIENT_NAME', kind: 'string', fallback: () => 'Niedersächsisches Landesarchiv' },
+  // only the code seen in a real xdomea 3.0.0 message (Unicode text); the county adds the others from the code list
+  { key: 'xdomeaFormatCodes', env: 'XDOMEA_FORMAT_CODES', kind: 'string', fallback: () => 'text/plain=045' },
   { key: 'shutdownTimeoutMs', env: 'SHUTDOWN_TIMEOUT_MS', kind: 'integer', fallback: () => '10000' },
   { key: 'corsOrigins', env: 'CORS_ORIGINS', kind: 'list', fallback: () => '' },
   { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
@@ -162,5 +166,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
   if (!isAbsolute(config.catalogDir)) config.catalogDir = join(projectRoot(), config.catalogDir);
   if (config.xdatenfelderXsdDir && !isAbsolute(config.xdatenfelderXsdDir)) config.xdatenfelderXsdDir = join(projectRoot(), config.xdatenfelderXsdDir);
+  if (config.xdomeaXsdDir && !isAbsolute(config.xdomeaXsdDir)) config.xdomeaXsdDir = join(projectRoot(), config.xdomeaXsdDir);
   return config;
 }

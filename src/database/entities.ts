@@ -17,6 +17,9 @@ import { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscrip
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 import { SubmissionExportEntity } from '../xoev/entities/submission-export.entity.js';
 import { ImportRunEntity } from '../interop/entities/import-run.entity.js';
+import { CaseRetentionEntity } from '../archive/entities/case-retention.entity.js';
+import { ArchiveOfferEntity } from '../archive/entities/archive-offer.entity.js';
+import { DeletionRecordEntity } from '../archive/entities/deletion-record.entity.js';
 import { ImportedEntryEntity } from '../interop/entities/imported-entry.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
@@ -41,4 +44,7 @@ export const ENTITIES = [
   SubmissionExportEntity,
   ImportRunEntity,
   ImportedEntryEntity,
+  CaseRetentionEntity,
+  ArchiveOfferEntity,
+  DeletionRecordEntity,
 ];

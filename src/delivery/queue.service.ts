@@ -15,6 +15,8 @@ export const WEBHOOK_DEAD_QUEUE = 'lotse-webhook-dead';
 export const QUEUE_SCHEMA = 'pgboss';
 export const MAIL_QUEUE = 'lotse-mail';
 export const EXPORT_QUEUE = 'lotse-export';
+/** Deletion with proof of cases past their period (archive/); one run at a time, retried after a crash. */
+export const ARCHIVE_DELETE_QUEUE = 'lotse-archive-delete';
 
 export interface WebhookJob {
   subscriptionId: string;
@@ -144,5 +146,8 @@ export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhoo
   }
   if (!(await boss.getQueue(MAIL_QUEUE))) {
     await boss.createQueue(MAIL_QUEUE, { retryLimit: 5, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
+  }
+  if (!(await boss.getQueue(ARCHIVE_DELETE_QUEUE))) {
+    await boss.createQueue(ARCHIVE_DELETE_QUEUE, { policy: 'singleton', retryLimit: 3, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
   }
 }

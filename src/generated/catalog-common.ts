@@ -75,3 +75,35 @@ export interface Contact {
   url?: Url;
   note?: LocalizedText;
 }
+/**
+ * How long the records of a case are kept and what happens to them afterwards (records law: retention period, offer to the public archive, destruction with proof).
+ *
+ * This interface was referenced by `CatalogCommon`'s JSON-Schema
+ * via the `definition` "Retention".
+ */
+export interface Retention {
+  /**
+   * Retention period in full years after the trigger (0: right after the trigger).
+   */
+  years: number;
+  /**
+   * When the period starts: CLOSED (the case is closed) or DECIDED (approved, rejected or withdrawn).
+   */
+  trigger: 'CLOSED' | 'DECIDED';
+  /**
+   * What happens after the period: OFFER (offered to the archive, which decides per record), ARCHIVE (handed over without asking), DESTROY (deleted with proof, not offered).
+   */
+  archive: 'OFFER' | 'DESTROY' | 'ARCHIVE';
+  /**
+   * The rule the period comes from, e.g. the county's Aktenordnung or a statute.
+   */
+  legalBasis: string;
+  /**
+   * Aktenplankennzeichen of the records (xdomea Aktenplaneinheit), when the county's file plan has one.
+   */
+  fileplanMark?: string;
+  /**
+   * Vertraulichkeitsstufe of the records (xdomea code list urn:xoev-de:xdomea:codeliste:vertraulichkeitsstufe 1.0): 001 geheim, 002 nfD, 003 offen, 004 streng geheim, 005 vertraulich. Default 003.
+   */
+  confidentiality?: '001' | '002' | '003' | '004' | '005';
+}

@@ -202,4 +202,16 @@ export interface AppConfig {
    * XDATENFELDER_XSD_DIR: folder with the official XDatenfelder XSDs for strict imports, laid out as xsd-2.0/xdatenfelder.xsd and xsd-3.0.0/xdatenfelder.xsd (with the files they include). Unset: strict imports are refused with SCHEMA_UNAVAILABLE; lenient ones work.
    */
   xdatenfelderXsdDir?: string;
+  /**
+   * XDOMEA_XSD_DIR: folder with the official xdomea 3.0.0 XSDs laid out as xsd-3.0.0/xdomea.xsd (with the files it includes) and xoev/code/1_0/xoev-code.xsd (e.g. ../shared/reference/xdomea). Unset: archive messages are refused with ARCHIVE_SCHEMA_UNAVAILABLE.
+   */
+  xdomeaXsdDir?: string;
+  /**
+   * ARCHIVE_RECIPIENT_NAME: the public archive that receives offers and handovers (xdomea Empfaenger).
+   */
+  archiveRecipientName: string;
+  /**
+   * XDOMEA_FORMAT_CODES: media type = code of the xdomea code list Dateiformat (version 2.0), comma-separated, e.g. text/plain=045. A handover with a document whose media type has no code is refused with ARCHIVE_FORMAT_CODE_MISSING.
+   */
+  xdomeaFormatCodes: string;
 }

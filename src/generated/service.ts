@@ -204,6 +204,7 @@ export interface ServiceFile {
   validTo?: string;
   lastReviewed: string;
   unverified?: Unverified;
+  retention?: Retention;
 }
 /**
  * A text in German (required) and further languages, keyed by ISO 639-1 code. Markdown allowed in long texts.
@@ -308,4 +309,33 @@ export interface Contact {
   email?: string;
   url?: Url;
   note?: LocalizedText;
+}
+/**
+ * Retention of this service's cases; without it the default of the responsible organisation or the county applies.
+ */
+export interface Retention {
+  /**
+   * Retention period in full years after the trigger (0: right after the trigger).
+   */
+  years: number;
+  /**
+   * When the period starts: CLOSED (the case is closed) or DECIDED (approved, rejected or withdrawn).
+   */
+  trigger: 'CLOSED' | 'DECIDED';
+  /**
+   * What happens after the period: OFFER (offered to the archive, which decides per record), ARCHIVE (handed over without asking), DESTROY (deleted with proof, not offered).
+   */
+  archive: 'OFFER' | 'DESTROY' | 'ARCHIVE';
+  /**
+   * The rule the period comes from, e.g. the county's Aktenordnung or a statute.
+   */
+  legalBasis: string;
+  /**
+   * Aktenplankennzeichen of the records (xdomea Aktenplaneinheit), when the county's file plan has one.
+   */
+  fileplanMark?: string;
+  /**
+   * Vertraulichkeitsstufe of the records (xdomea code list urn:xoev-de:xdomea:codeliste:vertraulichkeitsstufe 1.0): 001 geheim, 002 nfD, 003 offen, 004 streng geheim, 005 vertraulich. Default 003.
+   */
+  confidentiality?: '001' | '002' | '003' | '004' | '005';
 }

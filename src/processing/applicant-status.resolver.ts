@@ -25,7 +25,8 @@ export class ApplicantStatusResolver {
     @Args('accessCode', { type: () => String }) accessCode: string,
     @Args('reason', { type: () => String, nullable: true }) reason?: string,
     @Args('locale', { type: () => String, nullable: true }) locale?: string,
+    @Args('erase', { type: () => Boolean, nullable: true, description: 'Also erase the application\'s data now (right to erasure); only reference number, service, status and dates are kept.' }) erase?: boolean,
   ): Promise<ApplicantStatus> {
-    return this.applicant.withdraw(referenceNumber, accessCode, assertLocale(locale), reason);
+    return this.applicant.withdraw(referenceNumber, accessCode, assertLocale(locale), reason, erase ?? false);
   }
 }

@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import { recordRetentionTrigger } from '../archive/retention-rules.js';
+import { eraseWithdrawnCase } from '../archive/erasure.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
@@ -31,7 +33,7 @@ export class ApplicantStatusService {
     return this.view(submission, locale);
   }
 
-  async withdraw(referenceNumber: string, accessCode: string, locale: string, reason?: string): Promise<ApplicantStatus> {
+  async withdraw(referenceNumber: string, accessCode: string, locale: string, reason?: string, erase = false): Promise<ApplicantStatus> {
     if (reason && reason.length > 2000) throw badUserInput('Die Begründung darf höchstens 2000 Zeichen haben.', { argument: 'reason' });
     const submission = await this.authenticate(referenceNumber, accessCode);
     const from = submission.status as SubmissionStatus;
@@ -50,7 +52,10 @@ export class ApplicantStatusService {
         publicNoteDe: reason ? `Vom Antragsteller zurückgezogen: ${reason}` : 'Vom Antragsteller zurückgezogen.',
       });
       await em.flush();
+      await recordRetentionTrigger(em, submission, SubmissionStatus.WITHDRAWN, new Date());
       await this.events.submissionEvent(em, 'submission.status_changed', { ...submission, status: SubmissionStatus.WITHDRAWN, version: submission.version + 1 } as SubmissionEntity, { from, to: SubmissionStatus.WITHDRAWN });
+      // the applicant's right to erasure: in the same transaction, with a deletion record (archive/erasure.ts)
+      if (erase) await eraseWithdrawnCase(em, submission.id);
     });
     return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
   }

@@ -12,6 +12,7 @@ import { SubmissionEventEntity } from './entities/submission-event.entity.js';
 import type { Case, CaseConnection, SubmissionEvent } from './models/case.model.js';
 import { canTransition, FINAL } from './workflow.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
+import { recordRetentionTrigger } from '../archive/retention-rules.js';
 
 const NOTE_MAX = 4000;
 const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen.');
@@ -93,6 +94,7 @@ export class CasesService {
         items,
       });
       await em.flush();
+      await recordRetentionTrigger(em, row, to, new Date());
       await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: expectedVersion + 1 } as SubmissionEntity, { from, to, publicNote });
     });
     return this.get(principal, id);

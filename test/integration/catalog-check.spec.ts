@@ -58,6 +58,11 @@ describe('catalog:check', () => {
     ['an override of a municipal service', (c) => c.write('overrides/03453004/hund-anmelden.json', { serviceId: 'hund-anmelden', ags: '03453004', fields: { costs: [{ amount: 1 }] } }), /hund-anmelden\.json:\/serviceId: Leistungen der Gemeinden beschreibt jede Gemeinde selbst/],
     ['an override in the wrong folder', (c) => c.write('overrides/03453007/wohngeld.json', { serviceId: 'wohngeld', ags: '03453004', fields: { costs: [{ amount: 1 }] } }), /03453007\/wohngeld\.json:\/ags: Die Datei liegt im Ordner „03453007“/],
     ['a service in the wrong area folder', (c) => c.edit<Json>('services/verkehr/fahrzeug-zulassen.json', (d) => (d.areaId = 'soziales')), /fahrzeug-zulassen\.json:\/areaId: Die Datei liegt im Ordner „verkehr“/],
+    ['a county without a retention default', (c) => c.edit<Json>('organisations/03453.json', (d) => delete d.retention), /03453\.json:\/retention: Der Landkreis braucht eine Vorgabe für die Aufbewahrung/],
+    ['a retention rule with an unknown trigger', (c) => c.edit<Json>('services/soziales/wohngeld.json', (d) => (d.retention = { years: 10, trigger: 'FILED', archive: 'OFFER', legalBasis: '§ 1 X' })), /wohngeld\.json:\/retention\/trigger: /],
+    ['a retention rule without legal basis', (c) => c.edit<Json>('services/soziales/wohngeld.json', (d) => (d.retention = { years: 10, trigger: 'CLOSED', archive: 'DESTROY' })), /wohngeld\.json:\/retention: .*legalBasis/],
+    ['a retention period over 100 years', (c) => c.edit<Json>('organisations/test-soziales.json', (d) => (d.retention = { years: 500, trigger: 'CLOSED', archive: 'ARCHIVE', legalBasis: '§ 1 X' })), /test-soziales\.json:\/retention\/years: /],
+    ['a confidentiality level outside the xdomea code list', (c) => c.edit<Json>('services/soziales/wohngeld.json', (d) => (d.retention = { years: 10, trigger: 'CLOSED', archive: 'OFFER', legalBasis: '§ 1 X', confidentiality: '009' })), /wohngeld\.json:\/retention\/confidentiality: /],
     ['a cost range upside down', (c) => c.edit<Json>('services/verkehr/fahrzeug-zulassen.json', (d) => (d.costs = [{ amountFrom: 50, amountTo: 10 }])), /fahrzeug-zulassen\.json:\/costs\/0: Der Mindestbetrag ist größer/],
   ])('reports %s as file:pointer: message', async (_name, change, expected) => {
     const problems = await problemsAfter(change);

@@ -6,6 +6,8 @@ export enum Permission {
   SUBMISSION_READ = 'SUBMISSION_READ',
   SUBMISSION_PROCESS = 'SUBMISSION_PROCESS',
   STATISTICS_READ = 'STATISTICS_READ',
+  /** Records management: retention overview, legal holds, archive decisions (supervisors). */
+  ARCHIVE_MANAGE = 'ARCHIVE_MANAGE',
   ADMINISTER = 'ADMINISTER',
 }
 

@@ -34,6 +34,13 @@ export enum ErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   EXPORT_INVALID = 'EXPORT_INVALID',
   FORM_ALREADY_PUBLISHED = 'FORM_ALREADY_PUBLISHED',
+  ARCHIVE_SCHEMA_UNAVAILABLE = 'ARCHIVE_SCHEMA_UNAVAILABLE',
+  ARCHIVE_MESSAGE_INVALID = 'ARCHIVE_MESSAGE_INVALID',
+  ARCHIVE_MESSAGE_MALFORMED = 'ARCHIVE_MESSAGE_MALFORMED',
+  ARCHIVE_MESSAGE_UNEXPECTED = 'ARCHIVE_MESSAGE_UNEXPECTED',
+  ARCHIVE_WRONG_STATE = 'ARCHIVE_WRONG_STATE',
+  ARCHIVE_FORMAT_CODE_MISSING = 'ARCHIVE_FORMAT_CODE_MISSING',
+  ARCHIVE_NOTHING_DUE = 'ARCHIVE_NOTHING_DUE',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -157,6 +164,41 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 409,
     de: 'Diese Formularversion ist bereits veröffentlicht; veröffentlichte Versionen bleiben unverändert.',
     en: 'This form version is already published; published versions never change.',
+  },
+  ARCHIVE_SCHEMA_UNAVAILABLE: {
+    status: 503,
+    de: 'Die xdomea-3.0.0-Schemata sind nicht eingerichtet (XDOMEA_XSD_DIR); ohne sie verlässt keine Archivnachricht das System.',
+    en: 'The xdomea 3.0.0 schemas are not configured (XDOMEA_XSD_DIR); no archive message leaves without them.',
+  },
+  ARCHIVE_MESSAGE_INVALID: {
+    status: 500,
+    de: 'Die xdomea-Nachricht ist nicht schemagültig und wurde nicht ausgegeben. Der Fehler ist protokolliert.',
+    en: 'The xdomea message does not validate and was not handed out. The error has been logged.',
+  },
+  ARCHIVE_MESSAGE_MALFORMED: {
+    status: 400,
+    de: 'Die Nachricht des Archivs ist kein gültiges xdomea-3.0.0-Dokument.',
+    en: 'The archive\'s message is not a valid xdomea 3.0.0 document.',
+  },
+  ARCHIVE_MESSAGE_UNEXPECTED: {
+    status: 400,
+    de: 'Die Nachricht des Archivs passt nicht zu dieser Aussonderung.',
+    en: 'The archive\'s message does not belong to this transfer.',
+  },
+  ARCHIVE_WRONG_STATE: {
+    status: 409,
+    de: 'Die Aussonderung ist nicht in dem Schritt, den dieser Befehl voraussetzt.',
+    en: 'The transfer is not at the step this command needs.',
+  },
+  ARCHIVE_FORMAT_CODE_MISSING: {
+    status: 500,
+    de: 'Für das Dateiformat eines Dokuments ist kein xdomea-Code eingerichtet (XDOMEA_FORMAT_CODES).',
+    en: 'No xdomea file format code is configured for a document (XDOMEA_FORMAT_CODES).',
+  },
+  ARCHIVE_NOTHING_DUE: {
+    status: 409,
+    de: 'Es gibt keine Vorgänge, deren Aufbewahrungsfrist abgelaufen ist und die anzubieten sind.',
+    en: 'No cases are past their retention period and due for an offer.',
   },
   EXPORT_INVALID: {
     status: 500,
