@@ -7,6 +7,7 @@ import { SubmissionsModule } from './submissions/submissions.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { XoevModule } from './xoev/xoev.module.js';
+import { AttachmentsModule } from './attachments/attachments.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
@@ -36,6 +37,7 @@ export class AppModule {
         ProcessingModule,
         DeliveryModule,
         XoevModule,
+        AttachmentsModule,
         InteropModule,
       ],
       providers: [

@@ -18,6 +18,11 @@ import { PlatformInstance } from '../system/platform-instance.entity.js';
 import { SubmissionExportEntity } from '../xoev/entities/submission-export.entity.js';
 import { ImportRunEntity } from '../interop/entities/import-run.entity.js';
 import { ImportedEntryEntity } from '../interop/entities/imported-entry.entity.js';
+import { AttachmentEntity } from '../attachments/entities/attachment.entity.js';
+import { AttachmentBlobEntity } from '../attachments/entities/attachment-blob.entity.js';
+import { AttachmentChunkEntity } from '../attachments/entities/attachment-chunk.entity.js';
+import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
+import { CaseDocumentEntity } from '../attachments/entities/case-document.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
 export const ENTITIES = [
@@ -41,4 +46,9 @@ export const ENTITIES = [
   SubmissionExportEntity,
   ImportRunEntity,
   ImportedEntryEntity,
+  AttachmentBlobEntity,
+  AttachmentChunkEntity,
+  AttachmentEntity,
+  DocumentRequestEntity,
+  CaseDocumentEntity,
 ];

@@ -3,6 +3,7 @@ import { Localizer } from '../catalog/localize.js';
 import type { FormSchemaNode, FormVersionFile, LocalizedText } from './form.types.js';
 import { X_KEYWORDS } from './form.types.js';
 import { resolveDateBound } from './relative-date.js';
+import { withAttachmentRules } from '../attachments/attachment-rules.js';
 
 type Node = FormSchemaNode;
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
@@ -81,10 +82,11 @@ const strip = (node: Node): Node => {
 
 /**
  * The schema frontends get: plain JSON Schema 2020-12 with titles and descriptions in `locale`, choices as
- * `oneOf` of `const` + `title`, date bounds resolved for today, and no x- annotations.
+ * `oneOf` of `const` + `title`, date bounds resolved for today, and no x- annotations except `x-attachment`
+ * (complete, defaults filled in, on every attachment field).
  */
 export function renderSchema(published: Node, today: string, localizer: Localizer, formTitle: LocalizedText): Node {
-  const rendered = mapSchema(published, (node) => {
+  const rendered = mapSchema(withAttachmentRules(published), (node) => {
     let next = withDateBounds(node, today);
     if (next['x-label']) next = { ...next, title: localizer.text(next['x-label'], 'labels') };
     if (next['x-help']) next = { ...next, description: localizer.text(next['x-help'], 'help') };

@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
+import { FormsModule } from '../forms/forms.module.js';
+import { ProcessingModule } from '../processing/processing.module.js';
+import { AttachmentSweeper } from './attachment-sweeper.js';
+import { AttachmentsController } from './attachments.controller.js';
+import { AttachmentsService } from './attachments.service.js';
+import { AttachmentBinder } from './attachment-binder.service.js';
+import { ATTACHMENT_STORAGE } from './storage/attachment-storage.js';
+import { PgAttachmentStorage } from './storage/pg-attachment-storage.js';
+import { VirusScanner } from './virus-scanner.js';
+
+@Module({
+  imports: [FormsModule, ProcessingModule],
+  controllers: [AttachmentsController],
+  providers: [
+    AttachmentsService,
+    AttachmentBinder,
+    AttachmentSweeper,
+    VirusScanner,
+    RateLimiterService,
+    { provide: ATTACHMENT_STORAGE, useClass: PgAttachmentStorage },
+  ],
+  exports: [AttachmentsService, AttachmentBinder, ATTACHMENT_STORAGE],
+})
+export class AttachmentsModule {}
