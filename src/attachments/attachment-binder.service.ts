@@ -69,7 +69,8 @@ export class AttachmentBinder {
     }
     if (errors.length > 0) throw new AttachmentsInvalid(errors);
     const now = new Date();
-    for (const { pointer, field } of refs) {
+    // one millisecond apart, so that the case lists them in the order of the form
+    for (const [i, { pointer, field }] of refs.entries()) {
       const row = byId.get((refs.find((r) => r.pointer === pointer)!.value as { attachmentId: string }).attachmentId)!;
       row.submissionId = submission.id;
       row.boundAt = now;
@@ -80,6 +81,7 @@ export class AttachmentBinder {
         source: 'FORM',
         visibleToApplicant: true,
         pointer,
+        createdAt: new Date(now.getTime() + i),
       });
     }
     await em.flush();

@@ -9,18 +9,26 @@ import { AttachmentBinder } from './attachment-binder.service.js';
 import { ATTACHMENT_STORAGE } from './storage/attachment-storage.js';
 import { PgAttachmentStorage } from './storage/pg-attachment-storage.js';
 import { VirusScanner } from './virus-scanner.js';
+import { DocumentsService } from './documents.service.js';
+import { DownloadLinks } from './download-links.js';
+import { DownloadsController } from './downloads.controller.js';
+import { ApplicantDocumentsResolver, CaseDocumentsResolver } from './documents.resolver.js';
 
 @Module({
   imports: [FormsModule, ProcessingModule],
-  controllers: [AttachmentsController],
+  controllers: [AttachmentsController, DownloadsController],
   providers: [
     AttachmentsService,
     AttachmentBinder,
     AttachmentSweeper,
     VirusScanner,
+    DocumentsService,
+    DownloadLinks,
+    CaseDocumentsResolver,
+    ApplicantDocumentsResolver,
     RateLimiterService,
     { provide: ATTACHMENT_STORAGE, useClass: PgAttachmentStorage },
   ],
-  exports: [AttachmentsService, AttachmentBinder, ATTACHMENT_STORAGE],
+  exports: [AttachmentsService, AttachmentBinder, DocumentsService, DownloadLinks, ATTACHMENT_STORAGE],
 })
 export class AttachmentsModule {}

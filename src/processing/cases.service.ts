@@ -12,6 +12,7 @@ import { SubmissionEventEntity } from './entities/submission-event.entity.js';
 import type { Case, CaseConnection, SubmissionEvent } from './models/case.model.js';
 import { canTransition, FINAL } from './workflow.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
+import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
 
 const NOTE_MAX = 4000;
 const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen.');
@@ -92,6 +93,9 @@ export class CasesService {
         internalNote,
         items,
       });
+      // each request is recorded with an id, which the applicant's upload and submitDocuments name
+      if (items) em.create(DocumentRequestEntity, { submissionId: id, items, requestedBy: principal.subject });
+      if (FINAL.has(to)) await em.nativeUpdate(DocumentRequestEntity, { submissionId: id, status: 'OPEN' }, { status: 'CANCELLED', updatedAt: new Date() });
       await em.flush();
       await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: expectedVersion + 1 } as SubmissionEntity, { from, to, publicNote });
     });

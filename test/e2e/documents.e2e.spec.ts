@@ -1,0 +1,142 @@
+import { createHash } from 'node:crypto';
+import { Role } from '../../src/auth/roles.js';
+import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
+import { sampleFile } from '../../src/attachments/sample-files.js';
+import { startTestApp, type TestApp } from '../support/app.js';
+import { CatalogCopy } from '../support/catalog-copy.js';
+import { DOKUMENTE_FORM } from '../support/dokumente-form.js';
+import { withClient } from '../support/postgres.js';
+import { bearer } from '../support/tokens.js';
+import { upload } from '../support/uploads.js';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const SUBMIT = `mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) {
+  __typename ... on SubmissionReceipt { referenceNumber accessCode status } ... on SubmissionValidationError { errors { field message } } } }`;
+const CASE = `query($id: ID!) { submission(id: $id) { id status version documentRequests { id items status }
+  documents { id attachmentId title fileName mediaType size sha256 source visibleToApplicant } timeline { kind } } }`;
+const REQUEST = `mutation($id: ID!, $items: [String!]!) { requestDocuments(id: $id, items: $items) { id status documentRequests { id items status } } }`;
+const STATUS = `query($r: String!, $c: String!) { submissionStatus(referenceNumber: $r, accessCode: $c) { status
+  documentRequests { id items status } documents { id title mediaType size sha256 } timeline { note } } }`;
+const SUBMIT_DOCS = `mutation($r: String!, $c: String!, $q: ID!, $a: [ID!]!) { submitDocuments(referenceNumber: $r, accessCode: $c, requestId: $q, attachmentIds: $a) {
+  status documentRequests { id } documents { id title } } }`;
+const ADD = `mutation($id: ID!, $a: ID!, $t: String!, $v: Boolean!) { addCaseDocument(id: $id, attachmentId: $a, title: $t, visibleToApplicant: $v) { id version documents { title source visibleToApplicant } } }`;
+const TRANSITION = `mutation($id: ID!, $to: SubmissionStatus!, $v: Int!) { transitionSubmission(id: $id, to: $to, expectedVersion: $v) { status version } }`;
+
+const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+
+describe('documents after submission: requests, answers, notices and downloads', () => {
+  let t: TestApp;
+  let copy: CatalogCopy;
+  let county: Record<string, string>;
+  let town: Record<string, string>;
+  const ausweisData = sampleFile('application/pdf', 6000, { text: 'Personalausweis' });
+  const fotoData = sampleFile('image/jpeg', 70_000);
+  const nachweisData = sampleFile('application/pdf', 9000, { text: 'Meldebescheinigung' });
+  const bescheidData = sampleFile('application/pdf', 7000, { text: 'Bescheid: bewilligt' });
+  let receipt: Json;
+  let caseId: string;
+
+  beforeAll(async () => {
+    copy = await CatalogCopy.of();
+    await copy.write('forms/dokumente/1.0.json', DOKUMENTE_FORM);
+    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000' } });
+    await t.app.get(CatalogSyncService).sync(copy.dir);
+    county = await bearer(t.config, Role.CASEWORKER, '03453');
+    town = await bearer(t.config, Role.CASEWORKER, '03453004');
+    const ausweis = await upload(t.baseUrl, { formId: 'dokumente', version: '1.0', field: '/ausweis' }, { name: 'Ausweis Jürgen.pdf', type: 'application/pdf', data: ausweisData });
+    const foto = await upload(t.baseUrl, { formId: 'dokumente', version: '1.0', field: '/fotos/0' }, { name: 'foto.jpg', type: 'image/jpeg', data: fotoData });
+    expect([ausweis.status, foto.status]).toEqual([201, 201]);
+    const { sha256: _a, ...ausweisRef } = ausweis.body;
+    const { sha256: _f, ...fotoRef } = foto.body;
+    receipt = (await t.gql<Json>(SUBMIT, { i: { formId: 'dokumente', version: '1.0', data: { name: 'Jürgen Groß', ausweis: ausweisRef, fotos: [fotoRef] } }, k: 'documents-e2e-1' })).body.data!.submitForm;
+    expect(receipt.__typename).toBe('SubmissionReceipt');
+    caseId = (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [receipt.referenceNumber]))).rows[0].id;
+  });
+  afterAll(async () => {
+    await t.close();
+    await copy.destroy();
+  });
+
+  it('lists the form attachments as documents of the case and lets the caseworker download them', async () => {
+    const c = (await t.gql<Json>(CASE, { id: caseId }, county)).body.data!.submission;
+    expect(c.documents.map((d: Json) => [d.source, d.fileName, d.sha256])).toEqual([
+      ['FORM', 'Ausweis Jürgen.pdf', sha(ausweisData)],
+      ['FORM', 'foto.jpg', sha(fotoData)],
+    ]);
+    const res = await fetch(`${t.baseUrl}/submissions/${caseId}/attachments/${c.documents[0].attachmentId}`, { headers: county });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('application/pdf');
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-disposition')).toBe(`attachment; filename="Ausweis Jurgen.pdf"; filename*=UTF-8''Ausweis%20J%C3%BCrgen.pdf`);
+    expect(Buffer.compare(Buffer.from(await res.arrayBuffer()), ausweisData)).toBe(0);
+    // another organisation: 404, as for an id that does not exist; no token: 401
+    const foreign = await fetch(`${t.baseUrl}/submissions/${caseId}/attachments/${c.documents[0].attachmentId}`, { headers: town });
+    expect(foreign.status).toBe(404);
+    expect((await fetch(`${t.baseUrl}/submissions/${caseId}/attachments/${c.documents[0].attachmentId}`)).status).toBe(401);
+  });
+
+  it('runs request → upload → submitDocuments → notice → download', async () => {
+    let c = (await t.gql<Json>(CASE, { id: caseId }, county)).body.data!.submission;
+    expect(c.status).toBe('IN_REVIEW');
+    const requested = await t.gql<Json>(REQUEST, { id: caseId, items: ['Meldebescheinigung'] }, county);
+    expect(requested.body.errors).toBeUndefined();
+    const request = requested.body.data!.requestDocuments.documentRequests.find((r: Json) => r.status === 'OPEN');
+    expect(request.items).toEqual(['Meldebescheinigung']);
+
+    // the applicant sees the open request
+    const status = (await t.gql<Json>(STATUS, { r: receipt.referenceNumber, c: receipt.accessCode })).body.data!.submissionStatus;
+    expect(status.status).toBe('DOCUMENTS_REQUESTED');
+    expect(status.documentRequests).toEqual([{ id: request.id, items: ['Meldebescheinigung'], status: 'OPEN' }]);
+
+    // upload to the request: needs the access code
+    const target = { referenceNumber: receipt.referenceNumber, requestId: request.id };
+    const wrongCode = await upload(t.baseUrl, target, { name: 'melde.pdf', type: 'application/pdf', data: nachweisData }, { 'x-access-code': 'FALSCH-FALSCH' });
+    expect([wrongCode.status, wrongCode.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const uploaded = await upload(t.baseUrl, target, { name: 'melde.pdf', type: 'application/pdf', data: nachweisData }, { 'x-access-code': receipt.accessCode });
+    expect(uploaded.status).toBe(201);
+
+    const answered = await t.gql<Json>(SUBMIT_DOCS, { r: receipt.referenceNumber, c: receipt.accessCode, q: request.id, a: [uploaded.body.attachmentId] });
+    expect(answered.body.errors).toBeUndefined();
+    expect(answered.body.data!.submitDocuments.status).toBe('IN_REVIEW');
+    expect(answered.body.data!.submitDocuments.documentRequests).toEqual([]);
+    // answering twice is refused
+    const twice = await t.gql<Json>(SUBMIT_DOCS, { r: receipt.referenceNumber, c: receipt.accessCode, q: request.id, a: [uploaded.body.attachmentId] });
+    expect(twice.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+
+    c = (await t.gql<Json>(CASE, { id: caseId }, county)).body.data!.submission;
+    expect(c.timeline.map((e: Json) => e.kind)).toEqual(expect.arrayContaining(['DOCUMENTS_REQUESTED', 'DOCUMENTS_RECEIVED']));
+    expect(c.documents.find((d: Json) => d.source === 'APPLICANT')).toMatchObject({ fileName: 'melde.pdf', sha256: sha(nachweisData) });
+
+    // the notice: uploaded for the case, added visible, then the decision
+    const notice = await upload(t.baseUrl, { caseId }, { name: 'Bescheid.pdf', type: 'application/pdf', data: bescheidData }, county);
+    expect(notice.status).toBe(201);
+    const foreignNotice = await upload(t.baseUrl, { caseId }, { name: 'Bescheid.pdf', type: 'application/pdf', data: bescheidData }, town);
+    expect([foreignNotice.status, foreignNotice.body.error.code]).toEqual([404, 'NOT_FOUND']);
+    const added = await t.gql<Json>(ADD, { id: caseId, a: notice.body.attachmentId, t: 'Bescheid', v: true }, county);
+    expect(added.body.errors).toBeUndefined();
+    const approved = await t.gql<Json>(TRANSITION, { id: caseId, to: 'APPROVED', v: added.body.data!.addCaseDocument.version }, county);
+    expect(approved.body.data!.transitionSubmission.status).toBe('APPROVED');
+
+    const seen = (await t.gql<Json>(STATUS, { r: receipt.referenceNumber, c: receipt.accessCode })).body.data!.submissionStatus;
+    const bescheid = seen.documents.find((d: Json) => d.title === 'Bescheid');
+    expect(bescheid).toMatchObject({ mediaType: 'application/pdf', size: bescheidData.length, sha256: sha(bescheidData) });
+    const download = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/documents/${bescheid.id}`, { headers: { 'x-access-code': receipt.accessCode } });
+    expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition')).toMatch(/^attachment; filename="Bescheid.pdf"/);
+    expect(download.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(Buffer.compare(Buffer.from(await download.arrayBuffer()), bescheidData)).toBe(0);
+    const wrong = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/documents/${bescheid.id}`, { headers: { 'x-access-code': 'FALSCH' } });
+    expect(wrong.status).toBe(404);
+  });
+
+  it('keeps a caseworker-only document from the applicant', async () => {
+    const intern = await upload(t.baseUrl, { caseId }, { name: 'vermerk.pdf', type: 'application/pdf', data: sampleFile('application/pdf', 3000, { text: 'intern' }) }, county);
+    await t.gql<Json>(ADD, { id: caseId, a: intern.body.attachmentId, t: 'Vermerk', v: false }, county);
+    const seen = (await t.gql<Json>(STATUS, { r: receipt.referenceNumber, c: receipt.accessCode })).body.data!.submissionStatus;
+    expect(seen.documents.map((d: Json) => d.title)).not.toContain('Vermerk');
+    const docId = (await withClient(t.databaseUrl, (c) => c.query(`select id from case_document where title = 'Vermerk'`))).rows[0].id;
+    const res = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/documents/${docId}`, { headers: { 'x-access-code': receipt.accessCode } });
+    expect(res.status).toBe(404);
+  });
+});
