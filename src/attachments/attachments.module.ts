@@ -11,6 +11,7 @@ import { PgAttachmentStorage } from './storage/pg-attachment-storage.js';
 import { VirusScanner } from './virus-scanner.js';
 import { DocumentsService } from './documents.service.js';
 import { DownloadLinks } from './download-links.js';
+import { ApplicationPdfService } from './application-pdf.service.js';
 import { DownloadsController } from './downloads.controller.js';
 import { ApplicantDocumentsResolver, CaseDocumentsResolver } from './documents.resolver.js';
 
@@ -24,11 +25,12 @@ import { ApplicantDocumentsResolver, CaseDocumentsResolver } from './documents.r
     VirusScanner,
     DocumentsService,
     DownloadLinks,
+    ApplicationPdfService,
     CaseDocumentsResolver,
     ApplicantDocumentsResolver,
     RateLimiterService,
     { provide: ATTACHMENT_STORAGE, useClass: PgAttachmentStorage },
   ],
-  exports: [AttachmentsService, AttachmentBinder, DocumentsService, DownloadLinks, ATTACHMENT_STORAGE],
+  exports: [ApplicationPdfService, AttachmentsService, AttachmentBinder, DocumentsService, DownloadLinks, ATTACHMENT_STORAGE],
 })
 export class AttachmentsModule {}

@@ -9,6 +9,9 @@ import { LotseError } from '../common/errors/lotse.error.js';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicantStatusService } from '../processing/applicant-status.service.js';
 import { DocumentsService } from './documents.service.js';
+import { ApplicationPdfService } from './application-pdf.service.js';
+import { CasesService } from '../processing/cases.service.js';
+import { createHash } from 'node:crypto';
 import { DownloadLinks } from './download-links.js';
 import { AttachmentEntity } from './entities/attachment.entity.js';
 import { ATTACHMENT_STORAGE, type AttachmentStorage } from './storage/attachment-storage.js';
@@ -43,6 +46,8 @@ export class DownloadsController {
     private readonly applicants: ApplicantStatusService,
     private readonly links: DownloadLinks,
     private readonly em: EntityManager,
+    private readonly pdf: ApplicationPdfService,
+    private readonly cases: CasesService,
     @Inject(ATTACHMENT_STORAGE) private readonly storage: AttachmentStorage,
   ) {}
 
@@ -53,6 +58,25 @@ export class DownloadsController {
     const submission = await this.applicants.authenticate(reference, typeof code === 'string' ? code : '');
     const file = await this.documents.applicantDownload(submission, documentId);
     return sendFile(reply, file, Readable.from(this.storage.read(file.sha256)));
+  }
+
+  @Public()
+  @Get('applicant/submissions/:referenceNumber/application.pdf')
+  async applicantPdf(@Param('referenceNumber') reference: string, @Req() request: FastifyRequest, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    const code = request.headers['x-access-code'];
+    const submission = await this.applicants.authenticate(reference, typeof code === 'string' ? code : '');
+    return this.sendPdf(reply, submission);
+  }
+
+  @RequirePermission(Permission.SUBMISSION_READ)
+  @Get('submissions/:id/application.pdf')
+  async caseworkerPdf(@Param('id') id: string, @Req() request: FastifyRequest & AuthState, @Res() reply: FastifyReply): Promise<FastifyReply> {
+    return this.sendPdf(reply, await this.cases.entity(request.principal as Principal, id));
+  }
+
+  private async sendPdf(reply: FastifyReply, submission: Parameters<ApplicationPdfService['render']>[0]): Promise<FastifyReply> {
+    const bytes = await this.pdf.render(submission);
+    return sendFile(reply, { fileName: `Antrag-${submission.referenceNumber}.pdf`, mediaType: 'application/pdf', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') }, bytes);
   }
 
   @RequirePermission(Permission.SUBMISSION_READ)

@@ -1,4 +1,8 @@
 import { createHash } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Role } from '../../src/auth/roles.js';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { sampleFile } from '../../src/attachments/sample-files.js';
@@ -23,6 +27,24 @@ const SUBMIT_DOCS = `mutation($r: String!, $c: String!, $q: ID!, $a: [ID!]!) { s
 const ADD = `mutation($id: ID!, $a: ID!, $t: String!, $v: Boolean!) { addCaseDocument(id: $id, attachmentId: $a, title: $t, visibleToApplicant: $v) { id version documents { title source visibleToApplicant } } }`;
 const TRANSITION = `mutation($id: ID!, $to: SubmissionStatus!, $v: Int!) { transitionSubmission(id: $id, to: $to, expectedVersion: $v) { status version } }`;
 
+const NAME = 'Zoë Łukasz-Groß Ǆemal Nguyễn Đức';
+/** pdftotext from Debian's poppler-utils: required in CI, skipped with a line elsewhere. */
+function pdfToText(pdf: Buffer): string | undefined {
+  try {
+    execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
+  } catch {
+    if (process.env.CI) throw new Error('pdftotext (poppler-utils) is missing; .ci/run installs it');
+    console.log('skipped: pdftotext (Debian poppler-utils) is not installed, the PDF text is not checked');
+    return undefined;
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'lotse-pdf-'));
+  try {
+    writeFileSync(join(dir, 'a.pdf'), pdf);
+    return execFileSync('pdftotext', ['-enc', 'UTF-8', join(dir, 'a.pdf'), '-'], { encoding: 'utf8' });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 
 describe('documents after submission: requests, answers, notices and downloads', () => {
@@ -49,7 +71,7 @@ describe('documents after submission: requests, answers, notices and downloads',
     expect([ausweis.status, foto.status]).toEqual([201, 201]);
     const { sha256: _a, ...ausweisRef } = ausweis.body;
     const { sha256: _f, ...fotoRef } = foto.body;
-    receipt = (await t.gql<Json>(SUBMIT, { i: { formId: 'dokumente', version: '1.0', data: { name: 'Jürgen Groß', ausweis: ausweisRef, fotos: [fotoRef] } }, k: 'documents-e2e-1' })).body.data!.submitForm;
+    receipt = (await t.gql<Json>(SUBMIT, { i: { formId: 'dokumente', version: '1.0', data: { name: NAME, ausweis: ausweisRef, fotos: [fotoRef] } }, k: 'documents-e2e-1' })).body.data!.submitForm;
     expect(receipt.__typename).toBe('SubmissionReceipt');
     caseId = (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [receipt.referenceNumber]))).rows[0].id;
   });
@@ -128,6 +150,25 @@ describe('documents after submission: requests, answers, notices and downloads',
     expect(Buffer.compare(Buffer.from(await download.arrayBuffer()), bescheidData)).toBe(0);
     const wrong = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/documents/${bescheid.id}`, { headers: { 'x-access-code': 'FALSCH' } });
     expect(wrong.status).toBe(404);
+  });
+
+  it('hands out the application as PDF: the same bytes every time, every answer in it', async () => {
+    const first = await fetch(`${t.baseUrl}/submissions/${caseId}/application.pdf`, { headers: county });
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toBe('application/pdf');
+    expect(first.headers.get('content-disposition')).toMatch(/^attachment; filename="Antrag-CLP-/);
+    expect(first.headers.get('x-content-type-options')).toBe('nosniff');
+    const bytes = Buffer.from(await first.arrayBuffer());
+    const applicant = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/application.pdf`, { headers: { 'x-access-code': receipt.accessCode } });
+    expect(Buffer.compare(Buffer.from(await applicant.arrayBuffer()), bytes)).toBe(0);
+    expect((await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/application.pdf`, { headers: { 'x-access-code': 'FALSCH' } })).status).toBe(404);
+    expect((await fetch(`${t.baseUrl}/submissions/${caseId}/application.pdf`, { headers: town })).status).toBe(404);
+    const text = pdfToText(bytes);
+    if (text === undefined) return;
+    const flat = text.replace(/\s+/g, ' ');
+    for (const expected of [NAME, receipt.referenceNumber, 'Ausweis Jürgen.pdf', 'foto.jpg', sha(ausweisData), sha(fotoData), 'Antrag mit Unterlagen', 'Version 1.0']) {
+      expect(flat).toContain(expected);
+    }
   });
 
   it('keeps a caseworker-only document from the applicant', async () => {
