@@ -6,6 +6,7 @@ import type { LocalizedText } from '../forms/form.types.js';
 import { attachmentRefs, type AttachmentField } from './attachment-rules.js';
 import { AttachmentEntity } from './entities/attachment.entity.js';
 import { CaseDocumentEntity } from './entities/case-document.entity.js';
+import { DownloadLinks, type AttachmentReference } from './download-links.js';
 
 /** Why an attachment reference was refused (in `params.reason` of the ATTACHMENT_INVALID error). */
 export type AttachmentProblem = 'NOT_FOUND' | 'OTHER_FIELD' | 'ALREADY_BOUND' | 'DIFFERENT_FILE' | 'OUTSIDE_LIMITS' | 'DUPLICATE' | 'TOO_MANY_FILES';
@@ -38,8 +39,10 @@ const labelOf = (text: LocalizedText | undefined, locale: string, fallback: stri
  */
 @Injectable()
 export class AttachmentBinder {
-  /** Binds or throws {@link AttachmentsInvalid}; returns the ids bound. */
-  async bind(em: EntityManager, submission: { id: string; formId: string; formVersion: string }, schema: Parameters<typeof attachmentRefs>[0], data: unknown, locale: string): Promise<string[]> {
+  constructor(private readonly links: DownloadLinks) {}
+
+  /** Binds or throws {@link AttachmentsInvalid}; returns references to what it bound (with signed download links, for webhooks). */
+  async bind(em: EntityManager, submission: { id: string; formId: string; formVersion: string }, schema: Parameters<typeof attachmentRefs>[0], data: unknown, locale: string): Promise<AttachmentReference[]> {
     const refs = attachmentRefs(schema, data);
     if (refs.length === 0) return [];
     const ids = refs.map((r) => (r.value as { attachmentId?: unknown }).attachmentId).filter((id): id is string => typeof id === 'string' && UUID.test(id));
@@ -85,6 +88,6 @@ export class AttachmentBinder {
       });
     }
     await em.flush();
-    return rows.map((r) => r.id);
+    return refs.map(({ value }) => this.links.reference(byId.get((value as { attachmentId: string }).attachmentId)!));
   }
 }

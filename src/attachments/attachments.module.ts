@@ -12,6 +12,7 @@ import { VirusScanner } from './virus-scanner.js';
 import { DocumentsService } from './documents.service.js';
 import { DownloadLinks } from './download-links.js';
 import { ApplicationPdfService } from './application-pdf.service.js';
+import { ApplicationFiles } from './application-files.js';
 import { DownloadsController } from './downloads.controller.js';
 import { ApplicantDocumentsResolver, CaseDocumentsResolver } from './documents.resolver.js';
 
@@ -26,11 +27,12 @@ import { ApplicantDocumentsResolver, CaseDocumentsResolver } from './documents.r
     DocumentsService,
     DownloadLinks,
     ApplicationPdfService,
+    ApplicationFiles,
     CaseDocumentsResolver,
     ApplicantDocumentsResolver,
     RateLimiterService,
     { provide: ATTACHMENT_STORAGE, useClass: PgAttachmentStorage },
   ],
-  exports: [ApplicationPdfService, AttachmentsService, AttachmentBinder, DocumentsService, DownloadLinks, ATTACHMENT_STORAGE],
+  exports: [ApplicationFiles, ApplicationPdfService, AttachmentsService, AttachmentBinder, DocumentsService, DownloadLinks, ATTACHMENT_STORAGE],
 })
 export class AttachmentsModule {}

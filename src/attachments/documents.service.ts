@@ -12,6 +12,7 @@ import { FINAL } from '../processing/workflow.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { SubmissionStatus } from '../submissions/models/submission.model.js';
 import { DownloadLinks } from './download-links.js';
+import { EXPORT_QUEUE, QueueService } from '../delivery/queue.service.js';
 import { AttachmentEntity } from './entities/attachment.entity.js';
 import { CaseDocumentEntity } from './entities/case-document.entity.js';
 import { DocumentRequestEntity } from './entities/document-request.entity.js';
@@ -33,6 +34,7 @@ export class DocumentsService {
     private readonly applicants: ApplicantStatusService,
     private readonly publisher: EventPublisher,
     private readonly links: DownloadLinks,
+    private readonly queue: QueueService,
   ) {}
 
   /** The applicant sends the files uploaded for an open request; the completeness rule runs again. */
@@ -90,6 +92,9 @@ export class DocumentsService {
         });
         await em.flush();
       }
+      // the XÖV message lists the applicant's files: it is built anew, and delivered again (submission.exported)
+      await em.execute('delete from "submission_export" where "submission_id" = ?', [submission.id]);
+      await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
       await this.publisher.submissionEvent(em, 'submission.documents_received', current, {
         requestId: request.id,
         items: request.items,
@@ -137,7 +142,7 @@ export class DocumentsService {
     return docs.flatMap((d) => {
       const file = files.get(d.attachmentId);
       return file
-        ? [{ id: d.id, attachmentId: d.attachmentId, title: d.title, fileName: file.fileName, mediaType: file.mediaType, size: file.size, sha256: file.sha256, source: d.source, visibleToApplicant: d.visibleToApplicant, requestId: d.requestId, createdAt: d.createdAt }]
+        ? [{ id: d.id, attachmentId: d.attachmentId, title: d.title, fileName: file.fileName, mediaType: file.mediaType, size: file.size, sha256: file.sha256, source: d.source, visibleToApplicant: d.visibleToApplicant, requestId: d.requestId, pointer: d.pointer, createdAt: d.createdAt }]
         : [];
     });
   }

@@ -114,9 +114,9 @@ export class SubmissionsService {
           dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
         });
         await em.flush();
-        await this.binder.bind(em, submission, form.publishedSchema, data, locale);
+        const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, locale);
         await this.automation.onReceipt(em, submission, form);
-        await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString() });
+        await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString(), attachments });
         await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
         return submission;
       });

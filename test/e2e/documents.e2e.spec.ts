@@ -12,6 +12,10 @@ import { DOKUMENTE_FORM } from '../support/dokumente-form.js';
 import { withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
 import { upload } from '../support/uploads.js';
+import { FormsService } from '../../src/forms/forms.service.js';
+import { DownloadLinks } from '../../src/attachments/download-links.js';
+import { messageSchemas } from '../../src/xoev/message-schemas.js';
+import { validateAgainstXsd } from '../../src/xoev/xml-validator.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -169,6 +173,41 @@ describe('documents after submission: requests, answers, notices and downloads',
     for (const expected of [NAME, receipt.referenceNumber, 'Ausweis Jürgen.pdf', 'foto.jpg', sha(ausweisData), sha(fotoData), 'Antrag mit Unterlagen', 'Version 1.0']) {
       expect(flat).toContain(expected);
     }
+  });
+
+  it('lists the three files of the application in the XÖV message (valid) and its metadata, with their SHA-256', async () => {
+    const res = await fetch(`${t.baseUrl}/submissions/${caseId}/xoev.xml`, { headers: county });
+    expect(res.status).toBe(200);
+    const xml = await res.text();
+    const form = await t.app.get(FormsService).submittable('dokumente', '1.0');
+    const validation = await validateAgainstXsd(xml, messageSchemas(form.formId, form.version, form.publishedSchema));
+    expect(validation).toMatchObject({ valid: true });
+    const listed = [...xml.matchAll(/<anlage><kennung>[^<]+<\/kennung><dateiname>([^<]+)<\/dateiname><mimeType>([^<]+)<\/mimeType><groesse>(\d+)<\/groesse><pruefsumme>([0-9a-f]{64})<\/pruefsumme>/g)].map((m) => [m[1], m[2], Number(m[3]), m[4]]);
+    expect(listed).toEqual([
+      ['Ausweis Jürgen.pdf', 'application/pdf', ausweisData.length, sha(ausweisData)],
+      ['foto.jpg', 'image/jpeg', fotoData.length, sha(fotoData)],
+      ['melde.pdf', 'application/pdf', nachweisData.length, sha(nachweisData)],
+    ]);
+    expect(xml).not.toContain('Bescheid.pdf');
+    const metadata = (await t.gql<Json>(`query($id: ID!) { submissionExportMetadata(id: $id) }`, { id: caseId }, county)).body.data!.submissionExportMetadata;
+    expect(metadata.attachments.map((a: Json) => [a.fileName, a.hash])).toEqual([
+      ['Ausweis Jürgen.pdf', { type: 'sha256', content: sha(ausweisData) }],
+      ['foto.jpg', { type: 'sha256', content: sha(fotoData) }],
+      ['melde.pdf', { type: 'sha256', content: sha(nachweisData) }],
+    ]);
+    expect(metadata.hash.content).toBe(createHash('sha512').update(xml, 'utf8').digest('hex'));
+  });
+
+  it('serves signed, expiring download links (for webhooks) and nothing for a tampered or expired one', async () => {
+    const files = (await t.gql<Json>(CASE, { id: caseId }, county)).body.data!.submission.documents;
+    const links = t.app.get(DownloadLinks);
+    const { url } = links.url(files[0].attachmentId);
+    const ok = await fetch(`${t.baseUrl}${url}`);
+    expect(ok.status).toBe(200);
+    expect(Buffer.compare(Buffer.from(await ok.arrayBuffer()), ausweisData)).toBe(0);
+    expect((await fetch(`${t.baseUrl}${url.replace(/signature=./, 'signature=A')}`)).status).toBe(404);
+    const old = links.url(files[0].attachmentId, Date.now() - 2 * 24 * 3600_000).url;
+    expect((await fetch(`${t.baseUrl}${old}`)).status).toBe(404);
   });
 
   it('keeps a caseworker-only document from the applicant', async () => {

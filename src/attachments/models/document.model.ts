@@ -22,6 +22,7 @@ export class CaseDocument {
   @Field({ description: 'FORM, APPLICANT or STAFF.' }) source!: string;
   @Field() visibleToApplicant!: boolean;
   @Field(() => ID, { nullable: true }) requestId?: string;
+  @Field(() => String, { nullable: true, description: 'The form field it came with (FORM).' }) pointer?: string;
   @Field(() => DateTimeScalar) createdAt!: Date;
 }
 
