@@ -7,10 +7,10 @@ import { crc32, deflateSync } from 'node:zlib';
  */
 export type SampleType = 'application/pdf' | 'image/png' | 'image/jpeg';
 
-export function sampleFile(type: SampleType, size?: number, options: { text?: string; width?: number; height?: number; encrypted?: boolean } = {}): Buffer {
+export function sampleFile(type: SampleType, size?: number, options: { text?: string; width?: number; height?: number; encrypted?: boolean; comment?: string } = {}): Buffer {
   switch (type) {
     case 'application/pdf':
-      return samplePdf(size, options.text ?? 'Nachweis', options.encrypted ?? false);
+      return samplePdf(size, options.text ?? 'Nachweis', options.encrypted ?? false, options.comment);
     case 'image/png':
       return samplePng(size, options.width ?? 16, options.height ?? 16);
     case 'image/jpeg':
@@ -18,7 +18,7 @@ export function sampleFile(type: SampleType, size?: number, options: { text?: st
   }
 }
 
-function pdfWith(padding: number, text: string, encrypted: boolean): Buffer {
+function pdfWith(padding: number, text: string, encrypted: boolean, comment?: string): Buffer {
   const escaped = text.replace(/[\\()]/g, (c) => `\\${c}`);
   const content = `BT /F1 14 Tf 72 720 Td (${escaped}) Tj ET`;
   const objects = [
@@ -30,7 +30,7 @@ function pdfWith(padding: number, text: string, encrypted: boolean): Buffer {
     `<< /Length ${padding} >>\nstream\n${'0'.repeat(padding)}\nendstream`,
   ];
   if (encrypted) objects.push('<< /Filter /Standard /V 1 /R 2 /O (0123456789abcdef0123456789abcdef) /U (0123456789abcdef0123456789abcdef) /P -44 >>');
-  let body = '%PDF-1.7\n%\xe2\xe3\xcf\xd3\n';
+  let body = `%PDF-1.7\n%\xe2\xe3\xcf\xd3\n${comment ? `%${comment}\n` : ''}`;
   const offsets: number[] = [];
   objects.forEach((object, i) => {
     offsets.push(Buffer.byteLength(body, 'latin1'));
@@ -42,14 +42,14 @@ function pdfWith(padding: number, text: string, encrypted: boolean): Buffer {
   return Buffer.from(body, 'latin1');
 }
 
-function samplePdf(size: number | undefined, text: string, encrypted: boolean): Buffer {
+function samplePdf(size: number | undefined, text: string, encrypted: boolean, comment?: string): Buffer {
   let padding = 0;
-  let file = pdfWith(padding, text, encrypted);
+  let file = pdfWith(padding, text, encrypted, comment);
   if (size === undefined) return file;
   for (let i = 0; i < 6 && file.length !== size; i++) {
     padding += size - file.length;
     if (padding < 0) throw new Error(`a sample PDF needs at least ${file.length - padding + size} bytes`);
-    file = pdfWith(padding, text, encrypted);
+    file = pdfWith(padding, text, encrypted, comment);
   }
   if (file.length !== size) throw new Error(`cannot make a PDF of exactly ${size} bytes`);
   return file;
