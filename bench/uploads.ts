@@ -45,6 +45,7 @@ async function throughput(seconds: number, task: (i: number) => Promise<void>): 
  */
 export async function uploadBench(base: string, databaseUrl: string, pid: number, seconds: number) {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: CONCURRENCY });
+  pool.on('error', (error) => console.error(`bench pool: ${error.message}`));
   await pool.query('create table if not exists bench_blob_chunk (k text, seq int, data bytea, primary key (k, seq))');
   const sizes: Record<string, unknown> = {};
   for (const mb of [1, 10]) {
@@ -60,7 +61,7 @@ export async function uploadBench(base: string, databaseUrl: string, pid: number
         await client.query('begin');
         const bytes = files[i % files.length];
         for (let seq = 0; seq * CHUNK < bytes.length; seq++) {
-          await client.query('insert into bench_blob_chunk (k, seq, data) values ($1, $2, $3)', [`f${i}`, seq, bytes.subarray(seq * CHUNK, (seq + 1) * CHUNK)]);
+          await client.query('insert into bench_blob_chunk (k, seq, data) values ($1, $2, $3)', [`f${mb}-${i}`, seq, bytes.subarray(seq * CHUNK, (seq + 1) * CHUNK)]);
         }
         await client.query('commit');
       } finally {
