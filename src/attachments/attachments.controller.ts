@@ -69,14 +69,20 @@ export class AttachmentsController {
     const target: UploadTarget = {};
     const parts = request.parts();
     let part: MultipartFile | undefined;
-    for await (const next of parts) {
-      if (next.type === 'field') {
-        if (!TARGET_FIELDS.has(next.fieldname) || typeof next.value !== 'string' || next.value.length > FIELD_MAX || next.fieldname in target) throw malformed();
-        target[next.fieldname as keyof UploadTarget] = next.value;
-        continue;
+    try {
+      for await (const next of parts) {
+        if (next.type === 'field') {
+          if (!TARGET_FIELDS.has(next.fieldname) || typeof next.value !== 'string' || next.value.length > FIELD_MAX || next.fieldname in target) throw malformed();
+          target[next.fieldname as keyof UploadTarget] = next.value;
+          continue;
+        }
+        part = next;
+        break;
       }
-      part = next;
-      break;
+    } catch (error) {
+      // busboy's own complaints (a broken multipart body) carry no code: they are the client's, not ours
+      if (error instanceof LotseError || typeof (error as { code?: unknown }).code === 'string') throw error;
+      throw malformed();
     }
     if (!part || part.fieldname !== 'file') throw malformed();
     const accessCode = request.headers['x-access-code'];

@@ -123,6 +123,13 @@ describe('uploads (POST /attachments) and binding them in submitForm', () => {
       expect(((await res.json()) as Json).error.code).toBe('UNSUPPORTED_MEDIA_TYPE');
     });
 
+    it('refuses a broken multipart body with UPLOAD_MALFORMED, not a server error', async () => {
+      const { body, contentType } = multipartBody({ ...FORM_FIELDS, field: '/ausweis' }, undefined);
+      const res = await fetch(`${t.baseUrl}/attachments`, { method: 'POST', headers: { 'content-type': contentType }, body: body.subarray(0, 60) });
+      expect(res.status).toBe(400);
+      expect(((await res.json()) as Json).error.code).toBe('UPLOAD_MALFORMED');
+    });
+
     it('refuses a second file in the same request', async () => {
       const first = multipartBody({ ...FORM_FIELDS, field: '/fotos/0' }, { name: 'a.png', type: 'image/png', data: png });
       const boundary = /boundary=(.*)$/.exec(first.contentType)![1];
