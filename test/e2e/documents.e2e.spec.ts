@@ -122,10 +122,25 @@ describe('documents after submission: requests, answers, notices and downloads',
     const uploaded = await upload(t.baseUrl, target, { name: 'melde.pdf', type: 'application/pdf', data: nachweisData }, { 'x-access-code': receipt.accessCode });
     expect(uploaded.status).toBe(201);
 
+    // a webhook of the case's organisation gets references with signed links, not bytes
+    const org = (await withClient(t.databaseUrl, (c) => c.query('select organisation_id from submission where id = $1', [caseId]))).rows[0].organisation_id;
+    const admin = await bearer(t.config, Role.ADMIN, org);
+    const hook = await t.gql<Json>('mutation($u: String!) { registerWebhook(url: $u, eventTypes: ["submission.documents_received"]) { id } }', { u: 'https://fachverfahren.example.org/hook' }, admin);
+    expect(hook.body.errors).toBeUndefined();
+
     const answered = await t.gql<Json>(SUBMIT_DOCS, { r: receipt.referenceNumber, c: receipt.accessCode, q: request.id, a: [uploaded.body.attachmentId] });
     expect(answered.body.errors).toBeUndefined();
     expect(answered.body.data!.submitDocuments.status).toBe('IN_REVIEW');
     expect(answered.body.data!.submitDocuments.documentRequests).toEqual([]);
+    const job = await withClient(t.databaseUrl, (c) =>
+      c.query(`select data from pgboss.job where name = 'lotse-webhook' and data->'event'->>'type' = 'submission.documents_received'`));
+    expect(job.rows).toHaveLength(1);
+    const event = job.rows[0].data.event.data;
+    expect(event.requestId).toBe(request.id);
+    expect(event.documents).toEqual([expect.objectContaining({ fileName: 'melde.pdf', mediaType: 'application/pdf', size: nachweisData.length, sha256: sha(nachweisData), downloadUrl: expect.stringMatching(/^\/downloads\/[0-9a-f-]{36}\?expires=\d+&signature=/) })]);
+    expect(JSON.stringify(event)).not.toContain(nachweisData.subarray(0, 40).toString('base64'));
+    const viaLink = await fetch(`${t.baseUrl}${event.documents[0].downloadUrl}`);
+    expect(Buffer.compare(Buffer.from(await viaLink.arrayBuffer()), nachweisData)).toBe(0);
     // answering twice is refused
     const twice = await t.gql<Json>(SUBMIT_DOCS, { r: receipt.referenceNumber, c: receipt.accessCode, q: request.id, a: [uploaded.body.attachmentId] });
     expect(twice.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
