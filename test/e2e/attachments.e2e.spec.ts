@@ -187,6 +187,28 @@ describe('uploads (POST /attachments) and binding them in submitForm', () => {
     });
   });
 
+  it('binds an attachment to one of two concurrent submissions only', async () => {
+    const { sha256: _s, ...ref } = (await uploadPdf('einmal.pdf', pdf(3300))).body;
+    const results = await Promise.all([submit({ name: 'Erste', ausweis: ref }), submit({ name: 'Zweite', ausweis: ref })]);
+    expect(results.map((r) => r.__typename).sort()).toEqual(['SubmissionReceipt', 'SubmissionValidationError']);
+    const loser = results.find((r) => r.__typename === 'SubmissionValidationError');
+    expect(loser.errors[0].params).toEqual({ code: 'ATTACHMENT_INVALID', reason: 'ALREADY_BOUND' });
+  });
+
+  it('limits uploads per client address (RATE_LIMITED) and stores nothing for them', async () => {
+    const limited = await startTestApp({ databaseUrl: t.databaseUrl, env: { ATTACHMENT_RATE_LIMIT_PER_HOUR: '3' } });
+    try {
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push(await upload(limited.baseUrl, { ...FORM_FIELDS, field: '/ausweis' }, { name: 'a.pdf', type: 'application/pdf', data: pdf(2000 + i) }));
+      const last = answers[answers.length - 1];
+      expect([last.status, last.body.error?.code]).toEqual([429, 'RATE_LIMITED']);
+      const stored = await withClient(t.databaseUrl, (c) => c.query(`select count(*)::int as n from attachment where size = 2003`));
+      expect(stored.rows[0].n).toBe(0);
+    } finally {
+      await limited.close();
+    }
+  });
+
   it('deletes uploads that nothing took within ATTACHMENT_TTL_HOURS, and their content, but keeps bound ones', async () => {
     const lonely = (await uploadPdf('allein.pdf', pdf(4321, 'allein'))).body;
     const service = t.app.get(AttachmentsService);
