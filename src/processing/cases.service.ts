@@ -73,6 +73,8 @@ export class CasesService {
     await this.em.fork().transactional(async (em) => {
       const row = await this.visible(em, principal, id);
       const from = row.status as SubmissionStatus;
+      // a stale version is a conflict whatever the status it has moved to
+      if (row.version !== expectedVersion) throw new LotseError(ErrorCode.CONFLICT, undefined, { currentVersion: row.version });
       if (to === SubmissionStatus.WITHDRAWN || !canTransition(from, to)) {
         throw new LotseError(ErrorCode.INVALID_TRANSITION, `Ein Vorgang im Status ${from} kann nicht in den Status ${to} wechseln.`, { from, to });
       }
