@@ -5,7 +5,9 @@
  *   (b) `submitForm` against a raw pg INSERT of the same row behind a bare Fastify route;
  *   (c) a burst of malformed requests, reporting the service's memory before and after;
  *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder;
- *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files.
+ *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files;
+ *   (f) uploads of 1 MB and 10 MB files against raw pg writes of the same bytes, memory during 10 × 20 MB in
+ *       parallel, and 200 refused uploads (memory and rows before and after).
  * Prints requests/s, p99 latency and the ratios, and writes bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +20,7 @@ import { projectRoot } from '../src/common/project-root.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { exportBench } from './export.js';
 import { importBench } from './import.js';
+import { uploadBench } from './uploads.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -69,6 +72,8 @@ const service = start([join(ROOT, 'dist', 'src', 'main.js')], {
   NODE_ENV: 'production',
   ACCESS_CODE_SECRET: 'bench-secret-bench-secret-bench-secret',
   SUBMIT_RATE_LIMIT_PER_HOUR: '0',
+  ATTACHMENT_RATE_LIMIT_PER_HOUR: '0',
+  WORKER_ENABLED: 'false',
   DB_POOL_MAX: '10',
 });
 let bare: ChildProcess | undefined;
@@ -79,10 +84,18 @@ try {
     fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }).then((r) => r.text());
   const servicesBody = await gql(SERVICES_QUERY);
   if (!servicesBody.includes('"edges"')) throw new Error(`services query failed: ${servicesBody.slice(0, 300)}`);
-  const example = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', 'schuelerbefoerderung-antrag', 'examples', 'valid-bus.json'), 'utf8')).data;
+  // a form without attachments (an attachment binds to one submission only); the first example valid today
   const submitQuery = 'mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) { __typename ... on SubmissionReceipt { referenceNumber } } }';
-  const probe = await gql(submitQuery, { i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data: example }, k: 'bench-probe-key' });
-  if (!probe.includes('SubmissionReceipt')) throw new Error(`submitForm failed: ${probe.slice(0, 300)}`);
+  let submitForm = '';
+  let example: unknown;
+  for (const [form, file] of [['sperrmuell-anmeldung', 'valid-moebel.json'], ['rufbus-buchung', 'valid-einzelfahrt.json'], ['sperrmuell-anmeldung', 'valid-hof-mit-elektrogeraeten.json']]) {
+    const data = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')).data;
+    if ((await gql(submitQuery, { i: { formId: form, version: '1.0', data }, k: `bench-probe-${form}-${file}` })).includes('SubmissionReceipt')) {
+      [submitForm, example] = [form, data];
+      break;
+    }
+  }
+  if (!submitForm) throw new Error('no example without attachments validates today');
 
   const password = readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim();
   const bodyFile = join(dataDir, 'services.json');
@@ -96,7 +109,7 @@ try {
   const insertBare = await load(`http://127.0.0.1:${barePort}/insert`, JSON.stringify({ data: example }));
   const runId = Date.now().toString(36);
   const submitLotse = await load(`${base}/graphql`, (i) =>
-    JSON.stringify({ query: submitQuery, variables: { i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data: example }, k: `bench-${runId}-${i}` } }),
+    JSON.stringify({ query: submitQuery, variables: { i: { formId: submitForm, version: '1.0', data: example }, k: `bench-${runId}-${i}` } }),
   );
 
   const rssBefore = memoryOf(service.pid!);
@@ -104,6 +117,7 @@ try {
   const rssAfter = memoryOf(service.pid!);
   const xoevExport = await exportBench(ROOT, DURATION / 2);
   const imports = await importBench(DURATION / 2);
+  const uploads = await uploadBench(base, `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, service.pid!, DURATION / 2);
 
   const results = {
     date: new Date().toISOString(),
@@ -113,6 +127,7 @@ try {
     submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: +(submitLotse.rps / insertBare.rps).toFixed(3) },
     xoevExport,
     imports,
+    uploads,
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -127,6 +142,11 @@ try {
   console.log(`import (xdf2, ${imports.schemaBytes} bytes): ${imports.importsPerSecond}/s, plain fast-xml-parser ${imports.plainParsesPerSecond}/s, ratio ${imports.ratioImport}`);
   for (const a of imports.attacks) console.log(`  ${a.name.padEnd(42)} ${a.code.padEnd(28)} refused in ${a.refuseMs} ms (plain parse of a harmless file that size: ${a.plainParseMs} ms, ratio ${a.ratio})`);
   console.log(`RSS around the refusals: ${imports.rssBeforeMiB} -> ${imports.rssAfterMiB} MiB`);
+  for (const [size, r] of Object.entries(uploads.sizes) as Array<[string, { lotsePerSecond: number; rawPgPerSecond: number; ratio: number }]>) {
+    console.log(`uploads ${size}: ${r.lotsePerSecond}/s through POST /attachments, raw pg ${r.rawPgPerSecond}/s, ratio ${r.ratio}`);
+  }
+  console.log(`10 × 20 MB in parallel: RSS ${uploads.parallel20MB.idleMiB} -> peak ${uploads.parallel20MB.peakMiB} MiB (+${uploads.parallel20MB.aboveIdleMiB} MiB, limit +150)`);
+  console.log(`200 refused uploads: all refused ${uploads.refusals.allRefused}, RSS ${uploads.refusals.rssBeforeMiB} -> ${uploads.refusals.rssAfterMiB} MiB, rows ${uploads.refusals.rowsBefore} -> ${uploads.refusals.rowsAfter}`);
   console.log(`malformed requests: ${results.malformedRequests.requests}, RSS ${results.malformedRequests.rssBeforeMiB} -> ${results.malformedRequests.rssAfterMiB} MiB`);
   if (servicesLotse.non2xx + submitLotse.non2xx + servicesLotse.errors + submitLotse.errors > 0) throw new Error('the service answered with errors under load');
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });

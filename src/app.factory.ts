@@ -6,6 +6,7 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { FastifyRequest } from 'fastify';
+import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { authenticate } from './auth/authenticate.js';
 import { TokenVerifier } from './auth/token-verifier.service.js';
@@ -13,6 +14,7 @@ import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
 import { NestPinoLogger } from './common/logging/logger.js';
+import { sendRestError } from './common/http/http-exception.filter.js';
 import type { AppConfig } from './config/config.js';
 import type { OrmHooks } from './database/orm-config.js';
 
@@ -30,6 +32,14 @@ function isGraphQLPost(request: FastifyRequest): boolean {
   if (request.method !== 'POST') return false;
   const q = request.url.indexOf('?');
   return (q === -1 ? request.url : request.url.slice(0, q)) === '/graphql';
+}
+
+const MULTIPART_CONTENT_TYPE = /^multipart\/form-data\s*;/i;
+
+function isUploadPost(request: FastifyRequest): boolean {
+  if (request.method !== 'POST') return false;
+  const q = request.url.indexOf('?');
+  return (q === -1 ? request.url : request.url.slice(0, q)) === '/attachments';
 }
 
 /** Passes a body through and fails it once it grows beyond `limit` bytes (for bodies without content-length). */
@@ -89,6 +99,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     if (isGraphQLPost(request) && !JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
       throw new LotseError(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
     }
+    if (isUploadPost(request) && !MULTIPART_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
+      const error = new LotseError(ErrorCode.UNSUPPORTED_MEDIA_TYPE, 'Bitte die Datei als multipart/form-data senden.', undefined, 'Please send the file as multipart/form-data.');
+      return sendRestError(request, reply.header('connection', 'close'), error);
+    }
   });
 
   fastify.addHook('preValidation', async (request) => {
@@ -102,9 +116,17 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
     methods: ['GET', 'POST', 'OPTIONS'],
-    allowedHeaders: ['content-type', 'authorization', 'x-request-id'],
-    exposedHeaders: ['x-request-id'],
+    allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-access-code', 'accept-language'],
+    exposedHeaders: ['x-request-id', 'content-disposition', 'x-lotse-sha256'],
     maxAge: 600,
+  });
+
+  // Uploads (POST /attachments): streamed part by part, never buffered; the file's own limit is checked while
+  // it streams (FILE_TOO_LARGE), busboy's limit one byte above the largest allowed file is the backstop.
+  await app.register(fastifyMultipart as never, {
+    preservePath: true,
+    throwFileSizeLimit: true,
+    limits: { fileSize: config.attachmentMaxBytes + 1, files: 1, fields: 8, fieldSize: 1024, parts: 9, headerPairs: 40, fieldNameSize: 64 },
   });
 
   // Bearer tokens on REST routes (GraphQL reads them in its context).

@@ -21,6 +21,11 @@ import { CaseRetentionEntity } from '../archive/entities/case-retention.entity.j
 import { ArchiveOfferEntity } from '../archive/entities/archive-offer.entity.js';
 import { DeletionRecordEntity } from '../archive/entities/deletion-record.entity.js';
 import { ImportedEntryEntity } from '../interop/entities/imported-entry.entity.js';
+import { AttachmentEntity } from '../attachments/entities/attachment.entity.js';
+import { AttachmentBlobEntity } from '../attachments/entities/attachment-blob.entity.js';
+import { AttachmentChunkEntity } from '../attachments/entities/attachment-chunk.entity.js';
+import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
+import { CaseDocumentEntity } from '../attachments/entities/case-document.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
 export const ENTITIES = [
@@ -47,4 +52,9 @@ export const ENTITIES = [
   CaseRetentionEntity,
   ArchiveOfferEntity,
   DeletionRecordEntity,
+  AttachmentBlobEntity,
+  AttachmentChunkEntity,
+  AttachmentEntity,
+  DocumentRequestEntity,
+  CaseDocumentEntity,
 ];

@@ -9,7 +9,7 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import type { SubmissionStatus } from '../submissions/models/submission.model.js';
 
-export const SUBMISSION_EVENT_TYPES = ['submission.received', 'submission.status_changed', 'submission.exported'] as const;
+export const SUBMISSION_EVENT_TYPES = ['submission.received', 'submission.status_changed', 'submission.exported', 'submission.documents_received'] as const;
 export type SubmissionEventType = (typeof SUBMISSION_EVENT_TYPES)[number];
 
 /** Publishes an event to every webhook of the submission's organisation, in the caller's transaction. */
@@ -19,7 +19,7 @@ export class EventPublisher {
 
   async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra: Record<string, unknown> = {}): Promise<void> {
     const eventId = randomUUID();
-    if (type !== 'submission.exported') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
+    if (type === 'submission.received' || type === 'submission.status_changed') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
     if (type === 'submission.received') await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
     const subscriptions = (await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true })).filter(
       (s) => !s.eventTypes || s.eventTypes.includes(type),

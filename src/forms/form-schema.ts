@@ -3,6 +3,7 @@ import { Localizer } from '../catalog/localize.js';
 import type { FormSchemaNode, FormVersionFile, LocalizedText } from './form.types.js';
 import { X_KEYWORDS } from './form.types.js';
 import { resolveDateBound } from './relative-date.js';
+import { withAttachmentRules } from '../attachments/attachment-rules.js';
 
 type Node = FormSchemaNode;
 const SUBSCHEMA_LISTS = ['allOf', 'anyOf', 'oneOf'] as const;
@@ -70,7 +71,7 @@ function withDateBounds(node: Node, today: string): Node {
 
 const strip = (node: Node): Node => {
   const copy: Node = { ...node };
-  for (const key of [...X_KEYWORDS, 'x-codelist-version', 'x-attachment']) delete copy[key];
+  for (const key of [...X_KEYWORDS, 'x-codelist-version']) delete copy[key];
   return copy;
 };
 
@@ -139,7 +140,8 @@ function withDependencies(node: Node): Node {
 
 /**
  * The one schema of a published form version that the server validates with and frontends render: JSON Schema
- * 2020-12 without `$schema` (so JSON Forms' default draft-07 ajv compiles it too) and without x- annotations;
+ * 2020-12 without `$schema` (so JSON Forms' default draft-07 ajv compiles it too) and without x- annotations
+ * except `x-attachment` (the limits of an attachment field, an annotation that both renderers' ajv ignore);
  * date bounds resolved for `today`; choices as plain `enum` (their labels travel in the uiSchema and the JSON
  * Forms translations, because renderers pre-select the first `oneOf`/`const` option); fixed values and the
  * types of booleans and arrays as above, so that no renderer fills in anything the applicant did not choose.
@@ -172,7 +174,8 @@ export function servedSchema(published: Node, today: string, localizer?: Localiz
     if (localizer && rules?.length) (next as Record<string, unknown>)['x-rules'] = rules.map((r) => ({ fimId: r.id, ...(r.version ? { version: r.version } : {}), name: r.name, ...(r.text ? { description: localizer.text(r.text, 'rules') } : {}) }));
     return next;
   };
-  const { $schema: _dialect, ...root } = serve(published, 'other');
+  // attachment fields carry their complete `x-attachment` (defaults filled in), so renderers can show the limits
+  const { $schema: _dialect, ...root } = serve(withAttachmentRules(published), 'other');
   return root;
 }
 

@@ -2,7 +2,7 @@ import type { SchemaValidateFunction } from 'ajv';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsImport from 'ajv-formats';
 import type { LocalizedText } from '../generated/catalog-common.js';
-import { X_KEYWORDS, type FormSchemaNode } from './form.types.js';
+import { CARRIED_KEYWORDS, X_KEYWORDS, type FormSchemaNode } from './form.types.js';
 import { messageFor, type MessageLocale } from './form-messages.js';
 import { fieldIndex, fieldKey, type FieldInfo } from './form-schema.js';
 import { isDin91379Text } from './din91379.js';
@@ -60,6 +60,7 @@ export function createFormAjv(): Ajv2020 {
     ajv.addKeyword({ keyword });
   }
   ajv.addKeyword({ keyword: 'x-codelist-version', schemaType: 'string' });
+  for (const keyword of CARRIED_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'object' });
   ajv.addKeyword({
     keyword: 'x-format',
     schemaType: 'string',

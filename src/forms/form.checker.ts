@@ -6,6 +6,7 @@ import { fieldIndex, publishSchema, UnknownCodeListError, validationSchema, walk
 import { CompiledForm, createFormAjv } from './form-validator.js';
 import { isDateBound } from './relative-date.js';
 import { compareVersions } from './form-version.js';
+import { attachmentRuleProblems } from '../attachments/attachment-rules.js';
 
 /** The highest version of each form. */
 export function latestVersions(forms: Iterable<Entry<FormVersionFile>>): Map<string, Entry<FormVersionFile>> {
@@ -57,6 +58,8 @@ export function checkForms(catalog: Catalog, report: Report, today = berlinDate(
         for (const value of node.enum) if (!labels[String(value)]) report(path, `/schema${pointer}/x-enum-labels`, `Für den Wert „${String(value)}“ fehlt die Beschriftung.`);
       }
     });
+
+    for (const [pointer, message] of attachmentRuleProblems(schema)) report(path, `/schema${pointer}`, message);
 
     const top = Object.keys(schema.properties ?? {});
     const placed = data.layout.steps.flatMap((s) => s.sections.flatMap((section) => section.fields));

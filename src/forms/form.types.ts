@@ -39,8 +39,13 @@ export interface FormSchemaNode {
   'x-widget'?: string;
   'x-format'?: string;
   'x-date'?: { min?: string; max?: string };
+  /** Limits of an attachment field (`x-widget: attachment`): media types, bytes, files; served to renderers. */
+  'x-attachment'?: { mediaTypes?: string[]; maxBytes?: number; maxFiles?: number };
   [keyword: string]: unknown;
 }
+
+/** Annotations that the served schemas keep (renderers show them). */
+export const CARRIED_KEYWORDS = ['x-attachment'] as const;
 
 /** The Lotse annotations: kept in catalog files, stripped from what frontends get. */
 export const X_KEYWORDS = ['x-label', 'x-help', 'x-fim', 'x-codelist', 'x-enum-labels', 'x-widget', 'x-format', 'x-date', 'x-rules', 'x-order', 'x-labels'] as const;

@@ -214,4 +214,36 @@ export interface AppConfig {
    * XDOMEA_FORMAT_CODES: media type = code of the xdomea code list Dateiformat (version 2.0), comma-separated, e.g. text/plain=045. A handover with a document whose media type has no code is refused with ARCHIVE_FORMAT_CODE_MISSING.
    */
   xdomeaFormatCodes: string;
+  /**
+   * ATTACHMENT_MAX_BYTES: the largest file any upload may have; a field's x-attachment.maxBytes must not exceed it.
+   */
+  attachmentMaxBytes: number;
+  /**
+   * ATTACHMENT_TTL_HOURS: uploads that no submission, document request or case references within this time are deleted.
+   */
+  attachmentTtlHours: number;
+  /**
+   * ATTACHMENT_RATE_LIMIT_PER_HOUR: uploads (accepted or refused) per client address and hour (0: no limit).
+   */
+  attachmentRateLimitPerHour: number;
+  /**
+   * ATTACHMENT_CHUNK_BYTES: size of the rows a file is stored in (PostgreSQL storage).
+   */
+  attachmentChunkBytes: number;
+  /**
+   * ATTACHMENT_XOEV_CONTENT: whether the XÖV message embeds attachments base64-encoded (embed) or references them (reference).
+   */
+  attachmentXoevContent: 'embed' | 'reference';
+  /**
+   * DOWNLOAD_URL_TTL_MINUTES: how long the signed download URLs in webhooks stay valid.
+   */
+  downloadUrlTtlMinutes: number;
+  /**
+   * CLAMAV_URL: clamd to scan every upload with (tcp://host:port or a socket path); unset: no scanning.
+   */
+  clamavUrl?: string;
+  /**
+   * PUBLIC_BASE_URL: the service's address as seen from outside (for download links in webhooks).
+   */
+  publicBaseUrl?: string;
 }

@@ -60,7 +60,8 @@ export class ApplicantStatusService {
     return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
   }
 
-  private async authenticate(referenceNumber: string, accessCode: string): Promise<SubmissionEntity> {
+  /** The submission for a reference number and access code; NOT_FOUND for either wrong, with a limit on failures per reference. */
+  async authenticate(referenceNumber: string, accessCode: string): Promise<SubmissionEntity> {
     const reference = referenceNumber.trim().toUpperCase();
     if (!isValidReferenceNumber(reference)) {
       throw badUserInput('Das Aktenzeichen ist nicht vollständig oder enthält einen Tippfehler (Prüfziffer passt nicht).', { argument: 'referenceNumber' });

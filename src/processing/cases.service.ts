@@ -13,6 +13,7 @@ import type { Case, CaseConnection, SubmissionEvent } from './models/case.model.
 import { canTransition, FINAL } from './workflow.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { recordRetentionTrigger } from '../archive/retention-rules.js';
+import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
 
 const NOTE_MAX = 4000;
 const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen.');
@@ -73,6 +74,8 @@ export class CasesService {
     await this.em.fork().transactional(async (em) => {
       const row = await this.visible(em, principal, id);
       const from = row.status as SubmissionStatus;
+      // a stale version is a conflict whatever the status it has moved to
+      if (row.version !== expectedVersion) throw new LotseError(ErrorCode.CONFLICT, undefined, { currentVersion: row.version });
       if (to === SubmissionStatus.WITHDRAWN || !canTransition(from, to)) {
         throw new LotseError(ErrorCode.INVALID_TRANSITION, `Ein Vorgang im Status ${from} kann nicht in den Status ${to} wechseln.`, { from, to });
       }
@@ -93,6 +96,9 @@ export class CasesService {
         internalNote,
         items,
       });
+      // each request is recorded with an id, which the applicant's upload and submitDocuments name
+      if (items) em.create(DocumentRequestEntity, { submissionId: id, items, requestedBy: principal.subject });
+      if (FINAL.has(to)) await em.nativeUpdate(DocumentRequestEntity, { submissionId: id, status: 'OPEN' }, { status: 'CANCELLED', updatedAt: new Date() });
       await em.flush();
       await recordRetentionTrigger(em, row, to, new Date());
       await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: expectedVersion + 1 } as SubmissionEntity, { from, to, publicNote });

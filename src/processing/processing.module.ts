@@ -11,6 +11,6 @@ import { StatisticsService } from './statistics.service.js';
 @Module({
   controllers: [StatisticsController],
   providers: [CasesService, CasesResolver, ApplicantStatusService, ApplicantStatusResolver, RateLimiterService, StatisticsService, StatisticsResolver],
-  exports: [CasesService],
+  exports: [CasesService, ApplicantStatusService],
 })
 export class ProcessingModule {}

@@ -6,6 +6,7 @@ import { fieldIndex } from '../forms/form-schema.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
 import type { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus } from './models/submission.model.js';
+import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
 
 /**
  * What happens on receipt, in the same transaction as the submission: the receipt and the acknowledgement
@@ -33,7 +34,10 @@ export class ReceiptAutomation {
     const to = missing.length > 0 ? SubmissionStatus.DOCUMENTS_REQUESTED : SubmissionStatus.IN_REVIEW;
     submission.status = to;
     submission.version = 2;
-    if (missing.length > 0) submission.requestedDocuments = missing;
+    if (missing.length > 0) {
+      submission.requestedDocuments = missing;
+      em.create(DocumentRequestEntity, { submissionId: submission.id, items: missing });
+    }
     em.create(SubmissionEventEntity, {
       submissionId: submission.id,
       kind: missing.length > 0 ? 'DOCUMENTS_REQUESTED' : 'STATUS_CHANGED',

@@ -21,6 +21,8 @@ import { formatReferenceNumber } from './reference-number.js';
 import { ReceiptAutomation } from './receipt-automation.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { addWorkingDays } from '../processing/workflow.js';
+import { AttachmentBinder, AttachmentsInvalid } from '../attachments/attachment-binder.service.js';
+import { toRjsfErrors } from '../forms/form-validator.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
@@ -38,6 +40,7 @@ export class SubmissionsService {
     private readonly limiter: RateLimiterService,
     private readonly automation: ReceiptAutomation,
     private readonly events: EventPublisher,
+    private readonly binder: AttachmentBinder,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -76,45 +79,57 @@ export class SubmissionsService {
     const fixed = form.data.routing?.organisation;
     const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}:${fixed ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags, fixed));
 
-    const stored = await this.em.fork().transactional(async (em) => {
-      // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
-      const claimed = await em.execute<Array<{ key: string }>>(
-        `insert into "submission_idempotency_key" ("key", "request_hash", "created_at", "expires_at")
-         values (?, ?, now(), now() + make_interval(hours => ?))
-         on conflict ("key") do update set "request_hash" = excluded."request_hash", "created_at" = excluded."created_at",
-           "expires_at" = excluded."expires_at", "submission_id" = null
-         where "submission_idempotency_key"."expires_at" < now()
-         returning "key"`,
-        [idempotencyKey, requestHash, this.config.idempotencyTtlHours],
-      );
-      if (claimed.length === 0) return undefined; // a concurrent request with the same key won
-      const submittedAt = new Date();
-      const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(submittedAt));
-      const [{ value }] = await em.execute<Array<{ value: string }>>(`select nextval('submission_reference_seq') as "value"`);
-      const salt = newSalt();
-      const submission = em.create(SubmissionEntity, {
-        referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, Number(value)),
-        accessCodeSalt: salt,
-        accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
-        formId: form.formId,
-        formVersion: form.version,
-        serviceId: liveServiceId(form),
-        serviceVersion: route.serviceVersion,
-        organisationId: route.organisationId,
-        ags,
-        locale,
-        data: data as Record<string, unknown>,
-        canonicalJson: canonical,
-        sha256: sha256Hex(canonical),
-        submittedAt,
-        dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
+    let stored: SubmissionEntity | undefined;
+    try {
+      stored = await this.em.fork().transactional(async (em) => {
+        // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
+        const claimed = await em.execute<Array<{ key: string }>>(
+          `insert into "submission_idempotency_key" ("key", "request_hash", "created_at", "expires_at")
+           values (?, ?, now(), now() + make_interval(hours => ?))
+           on conflict ("key") do update set "request_hash" = excluded."request_hash", "created_at" = excluded."created_at",
+             "expires_at" = excluded."expires_at", "submission_id" = null
+           where "submission_idempotency_key"."expires_at" < now()
+           returning "key"`,
+          [idempotencyKey, requestHash, this.config.idempotencyTtlHours],
+        );
+        if (claimed.length === 0) return undefined; // a concurrent request with the same key won
+        const submittedAt = new Date();
+        const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(submittedAt));
+        const [{ value }] = await em.execute<Array<{ value: string }>>(`select nextval('submission_reference_seq') as "value"`);
+        const salt = newSalt();
+        const submission = em.create(SubmissionEntity, {
+          referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, Number(value)),
+          accessCodeSalt: salt,
+          accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
+          formId: form.formId,
+          formVersion: form.version,
+          serviceId: liveServiceId(form),
+          serviceVersion: route.serviceVersion,
+          organisationId: route.organisationId,
+          ags,
+          locale,
+          data: data as Record<string, unknown>,
+          canonicalJson: canonical,
+          sha256: sha256Hex(canonical),
+          submittedAt,
+          dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
+        });
+        await em.flush();
+        const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, locale);
+        await this.automation.onReceipt(em, submission, form);
+        await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString(), attachments });
+        await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
+        return submission;
       });
-      await em.flush();
-      await this.automation.onReceipt(em, submission, form);
-      await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString() });
-      await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
-      return submission;
-    });
+    } catch (error) {
+      if (!(error instanceof AttachmentsInvalid)) throw error;
+      return {
+        message: locale === 'en' ? 'Some attachments were refused; nothing was submitted.' : 'Einige Anhänge wurden nicht angenommen; es wurde nichts übermittelt.',
+        errors: error.errors,
+        rjsfErrors: toRjsfErrors(error.errors),
+        truncated: false,
+      };
+    }
     if (!stored) {
       const again = await this.replay(idempotencyKey, requestHash);
       if (again) return again;

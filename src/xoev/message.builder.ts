@@ -30,7 +30,26 @@ export interface MessageInput {
   sha256: string;
   published: FormSchemaNode;
   data: Record<string, unknown>;
+  /** The application's files; each with its content (base64) or a reference to fetch it. */
+  attachments?: MessageAttachment[];
 }
+
+export interface MessageAttachment {
+  id: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  field?: string;
+  content?: Buffer;
+  reference?: string;
+}
+
+const anlage = (a: MessageAttachment) =>
+  `<anlage><kennung>${a.id}</kennung><dateiname>${text(a.fileName)}</dateiname><mimeType>${text(a.mediaType)}</mimeType><groesse>${a.size}</groesse>` +
+  `<pruefsumme>${a.sha256}</pruefsumme>${a.field ? `<feld>${text(a.field)}</feld>` : ''}` +
+  (a.content ? `<inhalt>${a.content.toString('base64')}</inhalt>` : `<referenz>${text(a.reference ?? '')}</referenz>`) +
+  '</anlage>';
 
 const behoerde = (tag: string, b: Behoerde) =>
   `<${tag}><verzeichnisdienst listURI="urn:xoev-de:kosit:codeliste:verzeichnisdienst" listVersionID="${attr(b.verzeichnisdienstVersion)}"><code>${text(b.verzeichnisdienst)}</code></verzeichnisdienst>` +
@@ -60,6 +79,7 @@ export function buildMessage(m: MessageInput): string {
     `<eingangszeitpunkt>${m.submittedAt.toISOString()}</eingangszeitpunkt><sprache>${text(m.language)}</sprache><pruefsumme>${m.sha256}</pruefsumme>`,
     '</antrag>',
     fachdatenElement(m.formId, m.formVersion, m.published, m.data),
+    m.attachments?.length ? `<anlagen>${m.attachments.map(anlage).join('')}</anlagen>` : '',
     `</lotse:${MESSAGE_ELEMENT}>\n`,
   ].join('');
 }

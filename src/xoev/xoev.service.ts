@@ -14,7 +14,8 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormsService } from '../forms/forms.service.js';
 import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { formNamespace, formXsd } from './form-xsd.js';
-import { buildMessage } from './message.builder.js';
+import { buildMessage, type MessageAttachment } from './message.builder.js';
+import { ApplicationFiles } from '../attachments/application-files.js';
 import { messageSchemas } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
 import { SubmissionExportEntity } from './entities/submission-export.entity.js';
@@ -29,6 +30,8 @@ export interface XoevExport {
     hash: { type: 'sha512'; content: string };
     messageId: string;
     referenceNumber: string;
+    /** The application's files as the message lists them, each with its SHA-256. */
+    attachments: Array<{ attachmentId: string; fileName: string; mimeType: string; size: number; hash: { type: 'sha256'; content: string }; field?: string }>;
   };
 }
 
@@ -42,7 +45,23 @@ export class XoevService {
     private readonly forms: FormsService,
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly files: ApplicationFiles,
   ) {}
+
+  /** The files of a submission for its message: content base64-encoded (ATTACHMENT_XOEV_CONTENT=embed) or referenced. */
+  private async messageAttachments(submission: SubmissionEntity): Promise<MessageAttachment[]> {
+    const files = await this.files.list(submission.id);
+    const base = (this.config.publicBaseUrl ?? '').replace(/\/$/, '');
+    const out: MessageAttachment[] = [];
+    for (const f of files) {
+      const item: MessageAttachment = { ...f };
+      if (this.config.attachmentXoevContent === 'embed') {
+        item.content = await this.files.bytes(f.sha256);
+      } else item.reference = `${base}/submissions/${submission.id}/attachments/${f.id}`;
+      out.push(item);
+    }
+    return out;
+  }
 
   /** The XSD of a published (or retired) form version; deterministic, so cached by version. */
   async formXsd(formId: string, version: string): Promise<string> {
@@ -66,8 +85,9 @@ export class XoevService {
    */
   async export(submission: SubmissionEntity): Promise<XoevExport> {
     const em = this.em.fork();
+    const attachments = await this.messageAttachments(submission);
     const stored = await em.findOne(SubmissionExportEntity, { submissionId: submission.id });
-    if (stored) return exportOf(stored, submission.referenceNumber);
+    if (stored) return exportOf(stored, submission.referenceNumber, attachments);
     const form = await em.findOneOrFail(FormVersionEntity, { id: `${submission.formId}@${submission.formVersion}` });
     const [organisation, serviceVersion] = await Promise.all([
       em.findOne(OrganisationEntity, { id: submission.organisationId }),
@@ -92,6 +112,7 @@ export class XoevService {
       sha256: submission.sha256,
       published: form.publishedSchema,
       data: submission.data,
+      attachments,
     });
     const validation = await validateAgainstXsd(xml, messageSchemas(form.formId, form.version, form.publishedSchema));
     if (!validation.valid) {
@@ -103,11 +124,11 @@ export class XoevService {
       'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
       [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
     );
-    return exportOf(await this.em.fork().findOneOrFail(SubmissionExportEntity, { submissionId: submission.id }), submission.referenceNumber);
+    return exportOf(await this.em.fork().findOneOrFail(SubmissionExportEntity, { submissionId: submission.id }), submission.referenceNumber, attachments);
   }
 }
 
-function exportOf(stored: SubmissionExportEntity, referenceNumber: string): XoevExport {
+function exportOf(stored: SubmissionExportEntity, referenceNumber: string, attachments: MessageAttachment[]): XoevExport {
   return {
     xml: stored.xml,
     metadata: {
@@ -115,6 +136,7 @@ function exportOf(stored: SubmissionExportEntity, referenceNumber: string): Xoev
       hash: { type: 'sha512', content: stored.sha512 },
       messageId: stored.messageId,
       referenceNumber,
+      attachments: attachments.map((a) => ({ attachmentId: a.id, fileName: a.fileName, mimeType: a.mediaType, size: a.size, hash: { type: 'sha256' as const, content: a.sha256 }, field: a.field })),
     },
   };
 }

@@ -5,6 +5,8 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { freePort, withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
+import { sampleFile } from '../../src/attachments/sample-files.js';
+import { upload } from '../support/uploads.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -55,7 +57,9 @@ describe('receipt automation and applicant e-mails', () => {
   });
 
   it('moves a complete submission to IN_REVIEW and mails the applicant', async () => {
-    const receipt = await submit({ email: 'komplett@example.org', nachweis: { attachmentId: '0b7c6d2e-4a53-4c1e-9a0e-5d0f3c2b1a99', fileName: 'n.pdf' } });
+    const uploaded = await upload(t.baseUrl, { formId: 'nachweisantrag', version: '1.0', field: '/nachweis' }, { name: 'n.pdf', type: 'application/pdf', data: sampleFile('application/pdf') });
+    expect(uploaded.status).toBe(201);
+    const receipt = await submit({ email: 'komplett@example.org', nachweis: { attachmentId: uploaded.body.attachmentId, fileName: 'n.pdf' } });
     expect(receipt.status).toBe('IN_REVIEW');
     const [mail] = await until(() => (mailsTo('komplett@example.org').length ? mailsTo('komplett@example.org') : undefined));
     expect(mail.raw).toMatch(/Subject: =\?UTF-8\?Q\?Ihr_Antrag_|Subject: Ihr Antrag /);

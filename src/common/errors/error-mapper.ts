@@ -7,6 +7,8 @@ import { LotseError } from './lotse.error.js';
 export interface ClientError {
   code: ErrorCode;
   message: string;
+  /** English message, where one exists. */
+  messageEn?: string;
   status: number;
   details?: Record<string, unknown>;
   /** True when the error was not expected; the caller logs it with its stack. */
@@ -21,6 +23,12 @@ const FASTIFY_CODES: Record<string, ErrorCode> = {
   FST_ERR_CTP_INVALID_MEDIA_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   FST_ERR_CTP_INVALID_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   FST_ERR_BAD_URL: ErrorCode.BAD_REQUEST,
+  FST_REQ_FILE_TOO_LARGE: ErrorCode.FILE_TOO_LARGE,
+  FST_FILES_LIMIT: ErrorCode.UPLOAD_MALFORMED,
+  FST_PARTS_LIMIT: ErrorCode.UPLOAD_MALFORMED,
+  FST_FIELDS_LIMIT: ErrorCode.UPLOAD_MALFORMED,
+  FST_PROTO_VIOLATION: ErrorCode.UPLOAD_MALFORMED,
+  FST_INVALID_MULTIPART_CONTENT_TYPE: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   MER_ERR_GQL_CSRF_PREVENTION: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
   MER_ERR_GQL_PERSISTED_QUERY_NOT_SUPPORTED: ErrorCode.BAD_REQUEST,
   MER_ERR_GQL_QUERY_DEPTH: ErrorCode.QUERY_TOO_DEEP,
@@ -66,8 +74,9 @@ export function isDatabaseUnavailable(error: unknown): boolean {
   });
 }
 
-function make(code: ErrorCode, message?: string, details?: Record<string, unknown>, unexpected = false): ClientError {
-  return { code, message: message ?? ERROR_DEFAULTS[code].de, status: ERROR_DEFAULTS[code].status, details, unexpected };
+function make(code: ErrorCode, message?: string, details?: Record<string, unknown>, unexpected = false, messageEn?: string): ClientError {
+  const en = messageEn ?? (message === undefined ? ERROR_DEFAULTS[code].en : undefined);
+  return { code, message: message ?? ERROR_DEFAULTS[code].de, messageEn: en, status: ERROR_DEFAULTS[code].status, details, unexpected };
 }
 
 /**
@@ -77,7 +86,7 @@ function make(code: ErrorCode, message?: string, details?: Record<string, unknow
 export function toClientError(error: unknown): ClientError {
   const chain = errorChain(error);
   const lotse = chain.find((e): e is LotseError => e instanceof LotseError);
-  if (lotse) return make(lotse.code, lotse.message, lotse.details);
+  if (lotse) return make(lotse.code, lotse.message, lotse.details, false, lotse.en);
 
   if (isDatabaseUnavailable(error)) return make(ErrorCode.SERVICE_UNAVAILABLE);
 

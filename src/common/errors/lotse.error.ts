@@ -7,12 +7,15 @@ import { ERROR_DEFAULTS, ErrorCode } from './error-code.js';
 export class LotseError extends Error {
   readonly code: ErrorCode;
   readonly details?: Record<string, unknown>;
+  /** The English message (REST answers it for `Accept-Language: en`); the code's default when not given. */
+  readonly en?: string;
 
-  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>) {
+  constructor(code: ErrorCode, message?: string, details?: Record<string, unknown>, en?: string) {
     super(message ?? ERROR_DEFAULTS[code].de);
     this.name = 'LotseError';
     this.code = code;
     this.details = details;
+    this.en = en ?? (message === undefined ? ERROR_DEFAULTS[code].en : undefined);
   }
 }
 

@@ -15,6 +15,8 @@ import { ormConfig } from '../../database/orm-config.js';
 import { FormsService } from '../../forms/forms.service.js';
 import { SubmissionEntity } from '../../submissions/entities/submission.entity.js';
 import { XoevService } from '../xoev.service.js';
+import { ApplicationFiles } from '../../attachments/application-files.js';
+import { PgAttachmentStorage } from '../../attachments/storage/pg-attachment-storage.js';
 
 const { values } = parseArgs({ options: { reference: { type: 'string' }, metadata: { type: 'boolean' } } });
 if (!values.reference) {
@@ -31,7 +33,7 @@ try {
     console.error(`Einen Antrag mit dem Aktenzeichen ${values.reference} gibt es nicht.`);
     process.exitCode = 1;
   } else {
-    const exported = await new XoevService(new FormsService(em), em, config).export(submission);
+    const exported = await new XoevService(new FormsService(em), em, config, new ApplicationFiles(em, new PgAttachmentStorage(em, config))).export(submission);
     process.stdout.write(values.metadata ? JSON.stringify(exported.metadata, null, 2) + '\n' : exported.xml);
   }
 } catch (error) {
