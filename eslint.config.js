@@ -22,6 +22,11 @@ export default tseslint.config(
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
   {
+    // the upload widgets of the browser test, shown verbatim in the README
+    files: ['test/browser/**/*.jsx'],
+    languageOptions: { parserOptions: { ecmaFeatures: { jsx: true } }, globals: { FormData: 'readonly' } },
+  },
+  {
     files: ['codegen/**/*.ts', 'test/**/*.{ts,mjs}', '**/*.spec.ts', 'src/**/cli/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
   },

@@ -1,9 +1,10 @@
-/* global window, document, crypto */
+/* global window, document */
 // The test page of the browser test, bundled at test time (esbuild) and driven by playwright-core. It renders a
 // Lotse form as the API serves it with the real renderers, set up the way the README shows: react-jsonschema-form
 // (@rjsf/core, validator-ajv8 on Ajv2020, German strings) and JSON Forms with the vanilla renderers (German
-// strings through i18n, choice labels from the served translations). Both get a minimal attachment widget bound to
-// the marker the API puts on attachment fields. Everything else is each renderer's default.
+// strings through i18n, choice labels from the served translations). Both get the upload widgets of
+// upload-widgets.jsx (the README's), bound to the marker the API puts on attachment fields; they post to /attachments
+// of the page's origin, the test's Lotse. Everything else is each renderer's default.
 import { createElement as h } from 'react';
 import { createRoot } from 'react-dom/client';
 import { flushSync } from 'react-dom';
@@ -12,10 +13,11 @@ import { customizeValidator } from '@rjsf/validator-ajv8';
 import { englishStringTranslator, replaceStringParameters, TranslatableString } from '@rjsf/utils';
 import { JsonForms, useJsonForms, withJsonFormsControlProps } from '@jsonforms/react';
 import { vanillaCells, vanillaRenderers } from '@jsonforms/vanilla-renderers';
-import { and, optionIs, rankWith, schemaMatches, uiTypeIs } from '@jsonforms/core';
+import { and, rankWith, schemaMatches, uiTypeIs } from '@jsonforms/core';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import localizeDe from 'ajv-i18n/localize/de/index.js';
+import { jsonFormsAttachment, RjsfAttachmentField, useErrorsBelow } from './upload-widgets.jsx';
 
 // rjsf: its own strings in German (the README shows the same table)
 const RJSF_DE = {
@@ -41,67 +43,19 @@ const rjsfValidator = customizeValidator({ AjvClass: Ajv2020 }, localizeDe);
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
 
-const fileObject = (file) => ({ attachmentId: crypto.randomUUID(), fileName: file.name, mediaType: file.type, size: file.size });
-const names = (value) => (Array.isArray(value) ? value : value ? [value] : []).map((f) => f.fileName).join(', ');
-
-/** A minimal upload widget: a labelled file input; the chosen files become attachment objects. */
-function AttachmentInput({ id, label, value, multiple, onChange, required, describedBy }) {
-  return h(
-    'div',
-    { className: 'attachment' },
-    h('label', { htmlFor: id }, required ? `${label} *` : label),
-    h('input', {
-      id,
-      type: 'file',
-      multiple,
-      'aria-describedby': describedBy,
-      onChange: (event) => {
-        const files = [...event.target.files].map(fileObject);
-        onChange(multiple ? files : files[0]);
-      },
-    }),
-    h('span', { id: `${id}-files` }, names(value)),
-  );
-}
-
-/** Every message in an rjsf error tree (an attachment shows the errors of its parts as its own). */
-const allErrors = (tree) => (tree ? [...(tree.__errors ?? []), ...Object.entries(tree).filter(([k]) => k !== '__errors').flatMap(([, v]) => allErrors(v))] : []);
-
-function RjsfAttachmentField(props) {
-  const id = props.fieldPathId?.$id ?? props.idSchema?.$id;
-  const options = props.uiSchema?.['ui:options']?.attachment ?? {};
-  // rjsf shows the field's own errors below it (${id}__error); the widget adds those of the file's parts
-  const parts = allErrors(props.errorSchema);
-  return h(
-    'div',
-    { className: 'form-group field' },
-    h(AttachmentInput, { id, label: props.schema.title ?? props.name, value: props.formData, multiple: options.multiple, required: props.required, describedBy: `${id}__error ${id}__parts`, onChange: (v) => props.onChange(v, props.fieldPathId?.path ?? []) }),
-    h('div', { id: `${id}__parts` }, parts.map((e, i) => h('p', { key: i, className: 'text-danger' }, e))),
-  );
-}
-
-/** JSON Forms: the messages of `path` and everything below it (an attachment shows the errors of its parts). */
-function useErrorsBelow(path) {
-  const { core } = useJsonForms();
-  const pointer = `/${path.replace(/\./g, '/')}`;
-  return [...(core.errors ?? []), ...(core.additionalErrors ?? [])]
-    .filter((e) => {
-      const at = e.keyword === 'required' ? `${e.instancePath}/${e.params.missingProperty}` : e.instancePath;
-      return at === pointer || at.startsWith(`${pointer}/`);
-    })
-    .map((e) => e.message);
-}
-
-const JsonFormsAttachment = withJsonFormsControlProps(function JsonFormsAttachment(props) {
-  const id = `${props.id}-input`;
-  const errors = useErrorsBelow(props.path);
-  return h(
-    'div',
-    { className: 'control', id: props.id },
-    h(AttachmentInput, { id, label: props.label, value: props.data, multiple: props.uischema.options?.attachment?.multiple, required: props.required, describedBy: `${props.id}-errors`, onChange: (v) => props.handleChange(props.path, v) }),
-    h('div', { id: `${props.id}-errors`, className: 'validation' }, errors.join(' ')),
-  );
-});
+/** Requests in flight, answers read (the test waits for the widgets' uploads to /attachments to finish). */
+let inFlight = 0;
+const pageFetch = window.fetch.bind(window);
+window.fetch = async (...args) => {
+  inFlight += 1;
+  try {
+    const res = await pageFetch(...args);
+    await res.clone().arrayBuffer();
+    return res;
+  } finally {
+    inFlight -= 1;
+  }
+};
 
 /**
  * JSON Forms vanilla renders a list of plain choices as a table of unlabelled selects (an accessibility failure);
@@ -157,6 +111,7 @@ function render({ renderer, form, data, errors }) {
           validator: rjsfValidator,
           translateString,
           fields: { attachment: RjsfAttachmentField },
+          formContext: { formId: form.id, version: form.version },
           extraErrors: errors?.rjsf,
           ref: (form) => (rjsfForm = form),
           onChange: (event) => onChange(event.formData),
@@ -170,10 +125,11 @@ function render({ renderer, form, data, errors }) {
           data,
           renderers: [
             ...vanillaRenderers,
-            { tester: rankWith(10, optionIs('format', 'attachment')), renderer: JsonFormsAttachment },
+            jsonFormsAttachment,
             { tester: rankWith(5, isChoiceList), renderer: JsonFormsChoiceList },
           ],
           cells: vanillaCells,
+          config: { formId: form.id, version: form.version },
           i18n: { locale: 'de', translate: (key, fallback) => form.translations[key] ?? fallback },
           validationMode: 'NoValidation',
           additionalErrors: errors?.ajv ?? [],
@@ -232,6 +188,10 @@ window.lotse = {
   selectCategory: (i) => document.querySelectorAll('.category-subcategories > li')[i].click(),
   axe: async (tags) => (await window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] })).violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target) })),
   render,
+  /** Whether no upload is in flight and no widget says it is uploading. */
+  settled: () => inFlight === 0 && ![...document.querySelectorAll('.attachment li')].some((li) => li.textContent === 'Wird hochgeladen …'),
+  /** The upload errors the widgets show. */
+  uploadErrors: () => [...document.querySelectorAll('.upload-error')].map((e) => e.textContent),
   /** The renderer's own form data (rjsf: its state, defaults included; JSON Forms: what it last reported). */
   state: () => {
     const current = rjsfForm ? rjsfForm.state.formData : state;

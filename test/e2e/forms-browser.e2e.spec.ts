@@ -2,6 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { checkCatalogDir, defaultCatalogDir } from '../../src/catalog/catalog.check.js';
 import { latestVersions } from '../../src/forms/form.checker.js';
+import { sampleFile, type SampleType } from '../../src/attachments/sample-files.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { buildTestPage, chromiumAvailable, CHROMIUM, CHROMIUM_ARGS, type BuiltPage } from '../support/browser-page.js';
 
@@ -40,6 +41,26 @@ function attachmentFields(node: Json, ui: Json = {}, path = ''): string[] {
   return [];
 }
 
+/** The pointers in `data` that match `pattern` (a field pointer with `*` for list entries) and hold a value. */
+function matching(data: unknown, pattern: string, path = ''): string[] {
+  const [head, ...rest] = pattern.split('/').slice(1);
+  if (head === undefined) return data === undefined ? [] : [path];
+  const tail = rest.map((k) => `/${k}`).join('');
+  if (head === '*') return Array.isArray(data) ? data.flatMap((v, i) => matching(v, tail, `${path}/${i}`)) : [];
+  return data && typeof data === 'object' && !Array.isArray(data) ? matching((data as Json)[head], tail, `${path}/${head}`) : [];
+}
+
+/** Removes the value at `pointer` from `data`. */
+function remove(data: Json, pointer: string): void {
+  const keys = pointer.split('/').slice(1);
+  const parent = at(data, keys.slice(0, -1).map((k) => `/${k}`).join('')) as Json;
+  if (Array.isArray(parent)) parent.splice(Number(keys[keys.length - 1]), 1);
+  else delete parent[keys[keys.length - 1]];
+}
+
+type FileRef = { attachmentId: string; fileName: string; mediaType: SampleType; size: number };
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 /** Every value in `data` that is not an empty object or list, as `pointer=value`. */
 function values(data: unknown, path = ''): string[] {
   if (Array.isArray(data)) return data.flatMap((v, i) => values(v, `${path}/${i}`));
@@ -54,8 +75,9 @@ function defaults(node: Json, path = ''): string[] {
 
 const errorKey = (e: Json) => `${e.instancePath} ${e.schemaPath} ${e.keyword}`;
 const star = (pointer: string) => pointer.replace(/\/\d+(?=\/|$)/g, '/*');
-const at = (data: unknown, pointer: string): unknown =>
-  pointer.split('/').slice(1).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined), data);
+function at(data: unknown, pointer: string): unknown {
+  return pointer.split('/').slice(1).reduce<unknown>((node, key) => (node && typeof node === 'object' ? (node as Json)[key] : undefined), data);
+}
 
 /**
  * The examples are written for the day in their `today`; the server checks date bounds against the real today.
@@ -82,7 +104,7 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
   let consoleErrors: string[] = [];
   const catalog = { forms: [] as Array<{ id: string; version: string }>, examples: new Map<string, Array<{ name: string; data: Json; errors?: string[] }>>() };
   const today = berlinToday();
-  const counts = { forms: 0, renders: 0, leaves: 0, rendered: 0, submissions: 0, receipts: 0, invalid: 0, messages: 0, messagesShown: 0, agreeing: 0, axeRuns: 0, axeViolations: 0 };
+  const counts = { forms: 0, renders: 0, leaves: 0, rendered: 0, submissions: 0, receipts: 0, withFiles: 0, files: 0, uploaded: 0, refusals: 0, refusalsShown: 0, invalid: 0, messages: 0, messagesShown: 0, agreeing: 0, axeRuns: 0, axeViolations: 0 };
   let keys = 0;
 
   beforeAll(async () => {
@@ -102,9 +124,15 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
     page = await browser.newPage();
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
-    // the page never reaches the network: its only requests are answered here
-    await page.route('**/*', (route) => route.abort());
-    await page.setContent(built.html);
+    // the page is served as if from the test's Lotse (so that the widgets post to /attachments of their own origin,
+    // as in a portal); the uploads are its only requests that go through, everything else is answered here
+    await page.route('**/*', (route) => {
+      const request = route.request();
+      if (request.url() === `${t.baseUrl}/`) return route.fulfill({ contentType: 'text/html; charset=utf-8', body: built.html });
+      if (request.url() === `${t.baseUrl}/attachments` && request.method() === 'POST') return route.continue();
+      return route.abort();
+    });
+    await page.goto(`${t.baseUrl}/`);
     await page.addScriptTag({ content: built.script });
     await page.addScriptTag({ content: built.axe });
   }, 120_000);
@@ -115,7 +143,8 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
     if (counts.forms > 0) {
       console.log(
         `[lotse] browser test: ${counts.forms} forms × 2 renderers (${counts.renders} renders); fields rendered ${counts.rendered}/${counts.leaves}; ` +
-          `valid examples submitted ${counts.receipts}/${counts.submissions}; invalid examples ${counts.invalid} (German messages shown at their fields: ${counts.messagesShown}/${counts.messages}; ` +
+          `valid examples submitted ${counts.receipts}/${counts.submissions} (${counts.withFiles} with files: ${counts.uploaded}/${counts.files} files uploaded through the widgets; ` +
+          `refused uploads with the message at the field ${counts.refusalsShown}/${counts.refusals}); invalid examples ${counts.invalid} (German messages shown at their fields: ${counts.messagesShown}/${counts.messages}; ` +
           `browser ajv = server: ${counts.agreeing}/${counts.invalid}); axe (WCAG 2.1 A/AA) runs ${counts.axeRuns}, violations ${counts.axeViolations}`,
       );
     }
@@ -150,6 +179,50 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
     return violations.map((v) => `${what}: ${v.id} ${JSON.stringify(v.targets)}`);
   };
 
+  const settled = () => page.waitForFunction(() => (globalThis as unknown as { lotse: { settled: () => boolean } }).lotse.settled());
+
+  /**
+   * Chooses generated files (the example's names, types and sizes) in the widgets of `files`' fields, in whichever
+   * category shows them, and waits for the uploads. With `refuseFirst`, the first widget first gets a text file,
+   * which the server refuses: its German message must show at the field and the data must stay without a file.
+   */
+  const uploadThrough = async (renderer: Renderer, what: string, files: Array<{ pointer: string; refs: FileRef[] }>, refuseFirst: boolean): Promise<string[]> => {
+    const problems: string[] = [];
+    const pending = new Map(files.map((f) => [f.pointer, f.refs]));
+    let refuse = refuseFirst;
+    await eachCategory(renderer, async () => {
+      let shown = false;
+      for (const [pointer, refs] of [...pending]) {
+        const input = page.locator(`input[type="file"][name="${pointer}"]`);
+        if ((await input.count()) !== 1) continue;
+        pending.delete(pointer);
+        shown = true;
+        if (refuse) {
+          refuse = false;
+          counts.refusals += 1;
+          const logged = consoleErrors.length;
+          await input.setInputFiles({ name: 'notiz.txt', mimeType: 'text/plain', buffer: Buffer.from('Das ist keine Bescheinigung.\n') });
+          await settled();
+          const errors = await call<string[]>('uploadErrors');
+          const value = at(await state(), pointer);
+          // Chromium logs every answer >= 400 as a console error: the one expected 415 is not a problem of the page
+          consoleErrors.push(...consoleErrors.splice(logged).filter((e) => !/status of 415 \(Unsupported Media Type\)/.test(e)));
+          const described = await page.locator(`.attachment:has(input[name="${pointer}"]) [role="alert"]`).textContent();
+          if (errors.length === 1 && /^Dieser Dateityp ist hier nicht erlaubt\./.test(errors[0]) && described === errors[0] && value === undefined) counts.refusalsShown += 1;
+          else problems.push(`${what}: a text file at ${pointer}: shown ${JSON.stringify(errors)}, data ${JSON.stringify(value)}`);
+        }
+        await input.setInputFiles(refs.map((r) => ({ name: r.fileName, mimeType: r.mediaType, buffer: sampleFile(r.mediaType, r.size, { text: r.fileName }) })));
+        counts.files += refs.length;
+        await settled();
+        const errors = await call<string[]>('uploadErrors');
+        if (errors.length > 0) problems.push(`${what}: upload at ${pointer} refused: ${errors.join(' | ')}`);
+      }
+      if (shown) problems.push(...(await axe(`${what} with files`)));
+    });
+    for (const pointer of pending.keys()) problems.push(`${what}: no file input for ${pointer}`);
+    return problems;
+  };
+
   it.each<Renderer>(['rjsf', 'jsonforms'])('%s: every field has an input, nothing is pre-filled, valid examples submit, invalid ones show the server’s German messages at their fields, no axe violations', async (renderer) => {
     const problems: string[] = [];
     for (const { id, version } of catalog.forms) {
@@ -158,6 +231,7 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
       const leaves = leafFields(form.jsonSchema, form.uiSchema);
       const attachments = attachmentFields(form.jsonSchema, form.uiSchema);
       const found = new Set<string>();
+      let refused = false;
       if (renderer === 'rjsf') counts.forms += 1;
 
       // untouched: nothing in the data but the catalog's explicit defaults
@@ -170,11 +244,29 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
       });
 
       for (const example of catalog.examples.get(id) ?? []) {
-        await render(renderer, form, structuredClone(example.data));
+        // a valid example with files starts without them; its files are generated and uploaded through the widgets
+        const files = attachments.flatMap((a) => matching(example.data, a)).map((pointer) => ({ pointer, refs: [at(example.data, pointer)].flat() as FileRef[] }));
+        const withFiles = example.name.startsWith('valid-') && files.length > 0;
+        const start = structuredClone(example.data);
+        if (withFiles) files.forEach(({ pointer }) => remove(start, pointer));
+        await render(renderer, form, start);
+        if (withFiles) {
+          problems.push(...(await uploadThrough(renderer, `${id}/${example.name}`, files, !refused)));
+          refused = true;
+        }
         const data = await state();
         await eachCategory(renderer, async () => (await call<string[]>('renderedLeaves', renderer, leaves)).forEach((l) => found.add(l)));
         if (example.name.startsWith('valid-')) {
           counts.submissions += 1;
+          if (withFiles) counts.withFiles += 1;
+          // the renderer's data holds the upload answers: new ids, the example's names, types and sizes
+          for (const { pointer, refs } of withFiles ? files : []) {
+            const got = [at(data, pointer)].flat() as Array<FileRef | undefined>;
+            const uploaded = got.length === refs.length && got.every((g, i) => g && UUID.test(g.attachmentId) && g.attachmentId !== refs[i].attachmentId &&
+              JSON.stringify(g) === JSON.stringify({ attachmentId: g.attachmentId, fileName: refs[i].fileName, mediaType: refs[i].mediaType, size: refs[i].size }));
+            if (uploaded) counts.uploaded += refs.length;
+            else problems.push(`${id}/${example.name}: ${pointer} holds ${JSON.stringify(got)} after uploading ${JSON.stringify(refs)}`);
+          }
           const res = await t.gql<{ submitForm: Json }>(SUBMIT, { i: { formId: id, version, data }, k: `browser-${process.pid}-${++keys}` });
           const result = res.body.data?.submitForm;
           if (result?.__typename === 'SubmissionReceipt') counts.receipts += 1;

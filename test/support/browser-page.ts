@@ -19,7 +19,7 @@ export interface BuiltPage {
 }
 
 /**
- * Bundles test/browser/page.mjs with esbuild into a temporary directory (never into the tree) and reads it back,
+ * Bundles test/browser/page.mjs (with the upload widgets of test/browser/upload-widgets.jsx) with esbuild into a temporary directory (never into the tree) and reads it back,
  * with axe-core's browser build beside it.
  */
 export async function buildTestPage(): Promise<BuiltPage> {
@@ -33,6 +33,7 @@ export async function buildTestPage(): Promise<BuiltPage> {
       format: 'iife',
       platform: 'browser',
       target: 'chrome120',
+      jsx: 'automatic',
       outfile,
       define: { 'process.env.NODE_ENV': '"production"' },
       logLevel: 'silent',
