@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -33,12 +33,15 @@ export class ApplicantStatusService {
 
   async withdraw(referenceNumber: string, accessCode: string, locale: string, reason?: string): Promise<ApplicantStatus> {
     if (reason && reason.length > 2000) throw badUserInput('Die Begründung darf höchstens 2000 Zeichen haben.', { argument: 'reason' });
-    const submission = await this.authenticate(referenceNumber, accessCode);
-    const from = submission.status as SubmissionStatus;
-    if (!WITHDRAWABLE.has(from)) {
-      throw new LotseError(ErrorCode.INVALID_TRANSITION, 'Nach einer Entscheidung kann der Antrag nicht mehr zurückgezogen werden.', { from });
-    }
+    const authenticated = await this.authenticate(referenceNumber, accessCode);
     await this.em.fork().transactional(async (em) => {
+      // the rule is checked on the locked row, so a decision that lands meanwhile gives INVALID_TRANSITION, never a
+      // withdrawal of a decided case
+      const submission = await em.findOneOrFail(SubmissionEntity, { id: authenticated.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const from = submission.status as SubmissionStatus;
+      if (!WITHDRAWABLE.has(from)) {
+        throw new LotseError(ErrorCode.INVALID_TRANSITION, 'Nach einer Entscheidung kann der Antrag nicht mehr zurückgezogen werden.', { from });
+      }
       const updated = await em.nativeUpdate(SubmissionEntity, { id: submission.id, version: submission.version }, { status: SubmissionStatus.WITHDRAWN, version: submission.version + 1, updatedAt: new Date() });
       if (updated === 0) throw new LotseError(ErrorCode.CONFLICT);
       em.create(SubmissionEventEntity, {
@@ -52,7 +55,7 @@ export class ApplicantStatusService {
       await em.flush();
       await this.events.submissionEvent(em, 'submission.status_changed', { ...submission, status: SubmissionStatus.WITHDRAWN, version: submission.version + 1 } as SubmissionEntity, { from, to: SubmissionStatus.WITHDRAWN });
     });
-    return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
+    return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: authenticated.id }), locale);
   }
 
   private async authenticate(referenceNumber: string, accessCode: string): Promise<SubmissionEntity> {
