@@ -12,7 +12,10 @@ import { TokenVerifier } from './auth/token-verifier.service.js';
 import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
+import { setJsonLimits } from './common/json-bounds.js';
 import { NestPinoLogger } from './common/logging/logger.js';
+import { documentNesting } from './graphql/document-nesting.js';
+import { isImportOnly, LARGE_BODY, queryInPrefix } from './graphql/operation-body-limit.js';
 import type { AppConfig } from './config/config.js';
 import type { OrmHooks } from './database/orm-config.js';
 
@@ -45,6 +48,44 @@ function limitStream(payload: NodeJS.ReadableStream, limit: number): NodeJS.Read
   return payload.pipe(limited);
 }
 
+/**
+ * Lets a large body through only when its first `prefixBytes` name an import-only GraphQL document; otherwise fails
+ * it with PAYLOAD_TOO_LARGE before more than `prefixBytes` are held.
+ */
+function gateOnOperation(payload: NodeJS.ReadableStream, prefixBytes: number): NodeJS.ReadableStream {
+  let held: Buffer[] = [];
+  let size = 0;
+  let open = false;
+  const decide = (final: boolean): Error | null | undefined => {
+    const prefix = Buffer.concat(held).toString('utf8');
+    const query = queryInPrefix(prefix);
+    if (query === undefined && !final && size < prefixBytes) return undefined; // not decided yet
+    return query !== undefined && isImportOnly(query) ? null : new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+  };
+  const gate = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (open) return done(null, chunk);
+      held.push(chunk);
+      size += chunk.length;
+      const verdict = decide(false);
+      if (verdict === undefined) return done();
+      if (verdict) return done(verdict);
+      open = true;
+      const all = Buffer.concat(held);
+      held = [];
+      done(null, all);
+    },
+    flush(done) {
+      if (open) return done();
+      const verdict = decide(true);
+      if (verdict) return done(verdict);
+      done(null, Buffer.concat(held));
+    },
+  });
+  payload.on('error', (error) => gate.destroy(error));
+  return payload.pipe(gate);
+}
+
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
 export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -61,8 +102,12 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
-  // Imports send whole files through GraphQL: callers whose token carries CATALOG_EDIT may send up to twice the
-  // import limit (JSON escaping); everyone else stays at BODY_LIMIT_BYTES. Checked before the body is read.
+  setJsonLimits({ maxDepth: config.jsonMaxDepth, maxNodes: config.jsonMaxNodes });
+  // Body limits by operation: every GraphQL operation gets BODY_LIMIT_BYTES; only `importDefinitions` (whole files
+  // as a string) may send up to twice the import limit (JSON escaping), and only from a caller whose token carries
+  // CATALOG_EDIT (anyone else would be refused by the resolver anyway, after the whole body had been read). The
+  // operation is read from the query in the body's first BODY_LIMIT_BYTES before the rest is read, and checked again
+  // on the parsed body, so a second "query" key later in the body changes nothing.
   const importLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
   // the verifier exists once the application is created, below
   const auth: { tokens?: TokenVerifier } = {};
@@ -77,9 +122,21 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   fastify.addHook('preParsing', async (request, _reply, payload) => {
     if (!isGraphQLPost(request)) return payload;
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared <= config.bodyLimitBytes || (await mayImport(request))) return payload;
-    if (Number.isFinite(declared)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
-    return limitStream(payload, config.bodyLimitBytes);
+    if (declared <= config.bodyLimitBytes) return payload;
+    if (!(await mayImport(request))) {
+      if (Number.isFinite(declared)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+      return limitStream(payload, config.bodyLimitBytes);
+    }
+    (request as FastifyRequest & { [LARGE_BODY]?: boolean })[LARGE_BODY] = true;
+    return gateOnOperation(payload, config.bodyLimitBytes);
+  });
+  fastify.addHook('preValidation', async (request) => {
+    const large = (request as FastifyRequest & { [LARGE_BODY]?: boolean })[LARGE_BODY];
+    if (!large || !isGraphQLPost(request)) return;
+    const body = request.body as { query?: unknown } | undefined;
+    const size = Number(request.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(size) && size <= config.bodyLimitBytes) return;
+    if (typeof body?.query !== 'string' || !isImportOnly(body.query)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
   });
   // Only JSON bodies: a form or text body would make a cross-site "simple request" possible.
   fastify.removeContentTypeParser('text/plain');
@@ -91,8 +148,16 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     }
   });
 
+  // The GraphQL parser recurses per bracket level: a document nested deeper than any valid one is refused before
+  // it is parsed (selections are bounded by GRAPHQL_MAX_DEPTH, literals by JSON_MAX_DEPTH).
+  const documentNestingLimit = config.graphqlMaxDepth + config.jsonMaxDepth + 16;
   fastify.addHook('preValidation', async (request) => {
     if (isGraphQLPost(request) && Array.isArray(request.body)) throw new LotseError(ErrorCode.BATCHING_NOT_SUPPORTED);
+    if (!request.url.startsWith('/graphql')) return;
+    const query = (request.method === 'GET' ? (request.query as { query?: unknown } | undefined) : (request.body as { query?: unknown } | undefined))?.query;
+    if (typeof query === 'string' && documentNesting(query, documentNestingLimit) > documentNestingLimit) {
+      throw new LotseError(ErrorCode.INPUT_TOO_DEEP, `Die GraphQL-Anfrage ist zu tief verschachtelt: erlaubt sind höchstens ${documentNestingLimit} Klammerebenen.`, { maxDepth: documentNestingLimit });
+    }
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, ormHooks), adapter, {
