@@ -12,6 +12,7 @@ import { TokenVerifier } from './auth/token-verifier.service.js';
 import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
+import { HttpDrain } from './common/http/drain.js';
 import { setJsonLimits } from './common/json-bounds.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import { documentNesting } from './graphql/document-nesting.js';
@@ -98,10 +99,13 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     },
     return503OnClosing: true,
     trustProxy: config.trustProxy,
-    forceCloseConnections: 'idle',
+    // connections are closed by the drain (src/common/http/drain.ts), each after its last response
+    forceCloseConnections: false,
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
+  const drain = new HttpDrain(fastify.server);
+  drain.attach(fastify);
   setJsonLimits({ maxDepth: config.jsonMaxDepth, maxNodes: config.jsonMaxNodes });
   // Body limits by operation: every GraphQL operation gets BODY_LIMIT_BYTES; only `importDefinitions` (whole files
   // as a string) may send up to twice the import limit (JSON escaping), and only from a caller whose token carries
@@ -143,6 +147,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
 
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (drain.isDraining && request.url.startsWith('/health/ready')) {
+      // load balancers take the instance out at once; requests already here finish
+      return reply.code(503).send({ status: 'shutting_down', info: {}, error: {}, details: {} });
+    }
     if (isGraphQLPost(request) && !JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
       throw new LotseError(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
     }
@@ -186,5 +194,21 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   });
 
   await app.init();
+  drains.set(app, drain);
   return app;
+}
+
+const drains = new WeakMap<NestFastifyApplication, HttpDrain>();
+
+/** The drain of an application made by {@link createApp}. */
+export const drainOf = (app: NestFastifyApplication): HttpDrain | undefined => drains.get(app);
+
+/**
+ * The one way to stop an application (the service's signal handler and the tests' teardown): drain HTTP (ready 503,
+ * each connection closed after its last response), then Nest's shutdown: the server closes, the queue stops (jobs
+ * in flight finish or are released), the ORM closes.
+ */
+export async function closeApp(app: NestFastifyApplication): Promise<void> {
+  drains.get(app)?.begin();
+  await app.close();
 }

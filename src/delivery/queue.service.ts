@@ -32,6 +32,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private boss?: PgBoss;
   private working = false;
+  private active = 0;
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
 
   constructor(
@@ -51,6 +52,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.boss?.stop({ graceful: true, timeout: 5000, close: true });
+  }
+
+  /** Jobs this process is working on now (for the log of a shutdown that missed its deadline). */
+  activeJobs(): number {
+    return this.active;
   }
 
   get mailEnabled(): boolean {

@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory.js';
+import { closeApp, createApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createTestDatabase } from './postgres.js';
@@ -57,7 +57,8 @@ export async function startTestApp(
       return { status: res.status, body: (await res.json()) as GraphQLResponse<never>["body"], headers: res.headers };
     },
     close: async () => {
-      await app.close();
+      // the service's own shutdown path: drain (no waiting on keep-alive connections), queue, ORM
+      await closeApp(app);
       await owned?.drop();
     },
   };
