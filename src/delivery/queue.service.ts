@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Transaction } from 'kysely';
-import { fromKysely, PgBoss, type Job } from 'pg-boss';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { fromKysely, PgBoss, type JobWithMetadata } from 'pg-boss';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
+import type { WebhookDeliveryEntity, WebhookEventPayload } from './entities/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
+import { forbiddenAddress, guardedLookup, hostKey, isAllowedHost, type UrlPolicy } from './url-policy.js';
 import { signWebhook } from './signature.js';
 import { createTransport } from 'nodemailer';
 import type { MailJob } from './mail.js';
@@ -18,14 +23,38 @@ export const EXPORT_QUEUE = 'lotse-export';
 
 export interface WebhookJob {
   subscriptionId: string;
+  /** The delivery row this job works for (jobs enqueued before deliveries were recorded have none). */
+  deliveryId?: string;
   /** The event as delivered; its `id` stays the same on every attempt, so receivers can deduplicate. */
-  event: { id: string; type: string; occurredAt: string; organisationId: string; data: Record<string, unknown> };
+  event: WebhookEventPayload;
+}
+
+/** At most this many deliveries to one receiver (host:port) at once, across all instances. */
+export const PER_RECEIVER = 2;
+
+/** pg-boss group of a receiver: its host and port, so that one slow receiver holds at most PER_RECEIVER workers. */
+export const receiverGroup = (url: string) => {
+  try {
+    return hostKey(new URL(url));
+  } catch {
+    return 'invalid';
+  }
+};
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** WEBHOOK_DISABLE_AFTER (`24h`, `90m`, …) in milliseconds. */
+export function durationMs(text: string): number {
+  const match = DURATION.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
 /**
  * The job queue (pg-boss on the same PostgreSQL). Events are enqueued inside the transaction of the change
- * that caused them (the queue's table is the outbox); the worker delivers them, retrying with exponential
- * back-off and parking them in the dead-letter queue after WEBHOOK_MAX_ATTEMPTS.
+ * that caused them (the queue's table is the outbox, `webhook_delivery` its readable state); WEBHOOK_CONCURRENCY
+ * workers deliver them, at most PER_RECEIVER per receiver, retrying with exponential back-off and parking them as
+ * dead after WEBHOOK_MAX_ATTEMPTS. A receiver that has failed for WEBHOOK_DISABLE_AFTER is paused.
  */
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationShutdown {
@@ -50,8 +79,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.workerEnabled) await this.startWorker();
   }
 
+  /** Jobs in flight finish (within the drain's deadline); what does not finish expires and is retried elsewhere. */
   async onApplicationShutdown(): Promise<void> {
-    await this.boss?.stop({ graceful: true, timeout: 5000, close: true });
+    await this.boss?.stop({ graceful: true, timeout: Math.max(1000, this.config.shutdownTimeoutMs - 2000), close: true });
   }
 
   /** Jobs this process is working on now (for the log of a shutdown that missed its deadline). */
@@ -64,32 +94,34 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Enqueues a job in the transaction `em` runs in (call inside `em.transactional`). */
-  async enqueueInTransaction(em: EntityManager, name: string, data: object): Promise<void> {
+  async enqueueInTransaction(em: EntityManager, name: string, data: object, options: { group?: string } = {}): Promise<void> {
     const trx = em.getTransactionContext<Transaction<unknown>>();
     if (!trx) throw new Error('enqueueInTransaction needs a transaction');
     if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
-    await this.boss!.send(name, data, { db: fromKysely(trx as never) });
+    await this.boss!.send(name, data, { db: fromKysely(trx as never), ...(options.group ? { group: { id: options.group } } : {}) });
   }
 
   /** Adds a worker for another queue (started with the others, and at once when they already run). */
   async addWorker<T>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
     this.extraWorkers.set(name, handler as (data: unknown) => Promise<void>);
-    if (this.working) await this.boss!.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data as T));
+    if (this.working) await this.workOn(name, handler as (data: unknown) => Promise<void>);
   }
 
   /** Enqueues a job outside any transaction. */
-  async enqueue(name: string, data: object): Promise<void> {
+  async enqueue(name: string, data: object, options: { group?: string } = {}): Promise<void> {
     if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
-    await this.boss.send(name, data);
+    await this.boss.send(name, data, options.group ? { group: { id: options.group } } : {});
   }
 
   async startWorker(): Promise<void> {
     if (this.working || !this.boss) return;
     this.working = true;
-    for (const [name, handler] of this.extraWorkers) {
-      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data));
-    }
-    await this.boss!.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.deliver(job));
+    for (const [name, handler] of this.extraWorkers) await this.workOn(name, handler);
+    await this.boss!.work<WebhookJob>(
+      WEBHOOK_QUEUE,
+      { ...this.pace(), groupConcurrency: PER_RECEIVER, includeMetadata: true },
+      async ([job]) => this.counted(() => this.deliver(job as JobWithMetadata<WebhookJob>)),
+    );
     if (this.config.smtpUrl) {
       const transport = createTransport(this.config.smtpUrl);
       await this.boss!.work<MailJob>(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -106,31 +138,102 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.smtpUrl) await this.boss!.offWork(MAIL_QUEUE, { wait: !abandon });
   }
 
-  private async deliver(job: Job<WebhookJob>): Promise<void> {
-    const subscription = await this.em.fork().findOne(WebhookSubscriptionEntity, { id: job.data.subscriptionId, active: true });
+  /** WEBHOOK_CONCURRENCY workers, each fetching the next job at once while there is a backlog (the queue cache says so). */
+  private pace() {
+    return { batchSize: 1, localConcurrency: this.config.webhookConcurrency, pollingIntervalSeconds: 0.5, burstWhenReadyExceeds: 1 };
+  }
+
+  private async workOn(name: string, handler: (data: unknown) => Promise<void>): Promise<void> {
+    await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
+  }
+
+  private async counted<T>(fn: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+    }
+  }
+
+  private async deliver(job: JobWithMetadata<WebhookJob>): Promise<void> {
+    const em = this.em.fork();
+    const subscription = await em.findOne(WebhookSubscriptionEntity, { id: job.data.subscriptionId, active: true });
+    const deliveryId = job.data.deliveryId;
+    const record = (changes: Partial<Pick<WebhookDeliveryEntity, 'state' | 'lastStatus' | 'lastError' | 'lastAttemptAt' | 'deliveredAt'>>, attempted = true) =>
+      deliveryId
+        ? em.getConnection().execute(
+            `update webhook_delivery set state = ?, attempts = attempts + ?, last_status = ?, last_error = ?, last_attempt_at = coalesce(?, last_attempt_at),
+               delivered_at = coalesce(?, delivered_at), updated_at = now() where id = ?`,
+            [changes.state, attempted ? 1 : 0, changes.lastStatus ?? null, changes.lastError ?? null, changes.lastAttemptAt ?? null, changes.deliveredAt ?? null, deliveryId],
+          )
+        : Promise.resolve();
     if (!subscription) return; // unsubscribed meanwhile: nothing to deliver
+    if (subscription.pausedAt) {
+      await record({ state: 'PAUSED', lastError: 'Webhook pausiert' }, false);
+      return;
+    }
     const body = JSON.stringify(job.data.event);
-    const response = await fetch(subscription.url, {
-      method: 'POST',
-      headers: {
+    const now = new Date();
+    let outcome: { status?: number; error?: string; forbidden?: boolean };
+    try {
+      const status = await postWebhook(new URL(subscription.url), {
         'content-type': 'application/json',
         'user-agent': 'Lotse-Webhooks/1',
         'x-lotse-event-id': job.data.event.id,
         'x-lotse-event-type': job.data.event.type,
         'x-lotse-signature': signWebhook(subscription.secret, body),
-      },
-      body,
-      signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
-      redirect: 'manual',
-    });
-    if (response.status < 200 || response.status >= 300) {
-      throw new Error(`webhook ${subscription.id} answered ${response.status}`);
+      }, body, this.config.webhookTimeoutMs, { allowedHosts: this.config.webhookAllowedHosts });
+      outcome = status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      outcome = { error: code === 'WEBHOOK_URL_FORBIDDEN' ? 'WEBHOOK_URL_FORBIDDEN' : String((error as Error).message ?? error).slice(0, 500), forbidden: code === 'WEBHOOK_URL_FORBIDDEN' };
     }
+    if (!outcome.error) {
+      await record({ state: 'DELIVERED', lastStatus: outcome.status, lastError: null, lastAttemptAt: now, deliveredAt: now });
+      await em.getConnection().execute('update webhook_subscription set last_success_at = ?, failing_since = null where id = ?', [now, subscription.id]);
+      return;
+    }
+    const last = outcome.forbidden || (job.retryCount ?? 0) >= (job.retryLimit ?? 0);
+    await record({ state: last ? 'DEAD' : 'RETRYING', lastStatus: outcome.status ?? null, lastError: outcome.error, lastAttemptAt: now });
+    // failing since the first failure after the last success; paused once that is longer ago than WEBHOOK_DISABLE_AFTER
+    const pauseBefore = new Date(now.getTime() - durationMs(this.config.webhookDisableAfter));
+    await em.getConnection().execute(
+      `update webhook_subscription set failing_since = coalesce(failing_since, ?),
+         paused_at = case when paused_at is null and coalesce(failing_since, ?) <= ? then ? else paused_at end where id = ?`,
+      [now, now, pauseBefore, now, subscription.id],
+    );
+    if (outcome.forbidden) {
+      this.logger.warn({ msg: 'webhook address forbidden at delivery', subscriptionId: subscription.id });
+      return; // never retried: the address is not allowed
+    }
+    throw new Error(`webhook ${subscription.id}: ${outcome.error}`);
   }
 }
 
+/** POSTs to a receiver over node:http(s), connecting only to addresses the URL policy allows. Resolves with the status. */
+function postWebhook(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, policy: UrlPolicy): Promise<number> {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && !isAllowedHost(url, policy) && forbiddenAddress(literal)) {
+    return Promise.reject(Object.assign(new Error('WEBHOOK_URL_FORBIDDEN'), { code: 'WEBHOOK_URL_FORBIDDEN' }));
+  }
+  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(url, policy) as never, timeout: timeoutMs, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    const overall = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(overall));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSuperviseSeconds'>): PgBoss {
-  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: 4, superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false });
+  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: 4, superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false, queueCacheIntervalSeconds: 2 });
 }
 
 export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryDelaySeconds' | 'queueExpireSeconds'>): Promise<void> {

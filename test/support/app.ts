@@ -20,6 +20,14 @@ export interface TestApp {
 }
 
 /**
+ * WEBHOOK_ALLOWED_HOSTS for test receivers on the loopback interface: the URL policy refuses loopback receivers
+ * unless the operator lists them, and tests list theirs exactly (host:port), never a wildcard.
+ */
+export const allowReceivers = (...urls: string[]): Record<string, string> => ({
+  WEBHOOK_ALLOWED_HOSTS: urls.map((u) => `${new URL(u).hostname}:${new URL(u).port}`).join(','),
+});
+
+/**
  * The whole application on a free port, over real HTTP, with a database of its own
  * (or `databaseUrl` when given). `env` overrides configuration variables.
  */

@@ -36,6 +36,7 @@ export enum ErrorCode {
   INVALID_TRANSITION = 'INVALID_TRANSITION',
   EXPORT_INVALID = 'EXPORT_INVALID',
   FORM_ALREADY_PUBLISHED = 'FORM_ALREADY_PUBLISHED',
+  WEBHOOK_URL_FORBIDDEN = 'WEBHOOK_URL_FORBIDDEN',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -174,6 +175,11 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 500,
     de: 'Die XÖV-Nachricht zu diesem Antrag ist nicht schemagültig und wurde nicht ausgeliefert. Der Fehler ist protokolliert.',
     en: 'The XÖV message of this submission does not validate and was not delivered. The error is logged.',
+  },
+  WEBHOOK_URL_FORBIDDEN: {
+    status: 400,
+    de: 'Diese Adresse ist für Webhooks nicht erlaubt: Sie zeigt auf ein lokales, privates oder reserviertes Netz oder auf diesen Server.',
+    en: 'This address is not allowed for webhooks: it points to a local, private or reserved network or to this server.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,
