@@ -5,7 +5,8 @@
  *   (b) `submitForm` against a raw pg INSERT of the same row behind a bare Fastify route;
  *   (c) a burst of malformed requests, reporting the service's memory before and after;
  *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder;
- *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files.
+ *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files;
+ *   (f) the webhook outbox: a backlog of 10,000 events drained by the service against the same receiver hit directly.
  * Prints requests/s, p99 latency and the ratios, and writes bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -18,6 +19,7 @@ import { projectRoot } from '../src/common/project-root.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { exportBench } from './export.js';
 import { importBench } from './import.js';
+import { startReceiver, webhookBench } from './webhooks.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -60,7 +62,9 @@ function memoryOf(pid: number): number {
 }
 
 const dataDir = await reachableTempDir('lotse-bench-');
-const [port, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+const [port, pgPort, barePort, receiverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+const receiver = await startReceiver(receiverPort);
+const WEBHOOK_CONCURRENCY = 8;
 const service = start([join(ROOT, 'dist', 'src', 'main.js')], {
   PORT: String(port),
   LOTSE_DATA_DIR: dataDir,
@@ -70,6 +74,8 @@ const service = start([join(ROOT, 'dist', 'src', 'main.js')], {
   ACCESS_CODE_SECRET: 'bench-secret-bench-secret-bench-secret',
   SUBMIT_RATE_LIMIT_PER_HOUR: '0',
   DB_POOL_MAX: '10',
+  WEBHOOK_CONCURRENCY: String(WEBHOOK_CONCURRENCY),
+  WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}`,
 });
 let bare: ChildProcess | undefined;
 try {
@@ -104,6 +110,7 @@ try {
   const rssAfter = memoryOf(service.pid!);
   const xoevExport = await exportBench(ROOT, DURATION / 2);
   const imports = await importBench(DURATION / 2);
+  const webhookDelivery = await webhookBench(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, receiver, WEBHOOK_CONCURRENCY, Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000));
 
   const results = {
     date: new Date().toISOString(),
@@ -113,6 +120,12 @@ try {
     submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: +(submitLotse.rps / insertBare.rps).toFixed(3) },
     xoevExport,
     imports,
+    webhookDelivery,
+    ratios: {
+      servicesQuery: +(servicesLotse.rps / servicesBare.rps).toFixed(3),
+      submitForm: +(submitLotse.rps / insertBare.rps).toFixed(3),
+      webhookDelivery: webhookDelivery.ratio,
+    },
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -127,6 +140,10 @@ try {
   console.log(`import (xdf2, ${imports.schemaBytes} bytes): ${imports.importsPerSecond}/s, plain fast-xml-parser ${imports.plainParsesPerSecond}/s, ratio ${imports.ratioImport}`);
   for (const a of imports.attacks) console.log(`  ${a.name.padEnd(42)} ${a.code.padEnd(28)} refused in ${a.refuseMs} ms (plain parse of a harmless file that size: ${a.plainParseMs} ms, ratio ${a.ratio})`);
   console.log(`RSS around the refusals: ${imports.rssBeforeMiB} -> ${imports.rssAfterMiB} MiB`);
+  console.log(
+    `webhook backlog (${webhookDelivery.events} events, one receiver): drained at ${webhookDelivery.servicePerSecond}/s, the receiver hit directly ${webhookDelivery.directPerSecond}/s, ratio ${webhookDelivery.ratio}`,
+  );
+  if (webhookDelivery.servicePerSecond < 100) throw new Error(`the webhook backlog drained at ${webhookDelivery.servicePerSecond}/s, below the 100/s target`);
   console.log(`malformed requests: ${results.malformedRequests.requests}, RSS ${results.malformedRequests.rssBeforeMiB} -> ${results.malformedRequests.rssAfterMiB} MiB`);
   if (servicesLotse.non2xx + submitLotse.non2xx + servicesLotse.errors + submitLotse.errors > 0) throw new Error('the service answered with errors under load');
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
@@ -134,6 +151,7 @@ try {
   console.log('written: bench/results/latest.json');
 } finally {
   bare?.kill('SIGTERM');
+  await receiver.close();
   service.kill('SIGTERM');
   await new Promise((r) => service.once('exit', r));
   await rm(dataDir, { recursive: true, force: true });
