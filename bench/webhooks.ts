@@ -1,10 +1,10 @@
 /**
  * Webhook outbox figure: a backlog of `total` events for one local receiver, drained by the service's workers
  * (WEBHOOK_CONCURRENCY, signed, state recorded per delivery), against the same receiver hit directly by this process
- * with the same concurrency and the same kind of connection (one per request).
+ * with the same concurrency and the same kind of connection (kept open between requests, as the service does).
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, request, type Server } from 'node:http';
+import { Agent, createServer, request, type Server } from 'node:http';
 import pg from 'pg';
 import { createBoss, WEBHOOK_QUEUE, receiverGroup } from '../src/delivery/queue.service.js';
 
@@ -47,9 +47,11 @@ export async function startReceiver(port: number): Promise<Receiver> {
   };
 }
 
+const DIRECT_AGENT = new Agent({ keepAlive: true });
+
 function post(url: string, body: string): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: 'POST', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const req = request(url, { method: 'POST', agent: DIRECT_AGENT, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
       res.resume();
       res.on('end', () => resolve());
     });

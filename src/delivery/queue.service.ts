@@ -1,14 +1,14 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Transaction } from 'kysely';
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { fromKysely, PgBoss, type JobWithMetadata } from 'pg-boss';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
-import type { WebhookDeliveryEntity, WebhookEventPayload } from './entities/webhook-delivery.entity.js';
+import type { WebhookDeliveryStateValue, WebhookEventPayload } from './entities/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
 import { forbiddenAddress, guardedLookup, hostKey, isAllowedHost, type UrlPolicy } from './url-policy.js';
 import { signWebhook } from './signature.js';
@@ -63,6 +63,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private working = false;
   private active = 0;
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
+  private readonly subscriptions = new Map<string, { row: WebhookSubscriptionEntity | null; until: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,6 +82,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   /** Jobs in flight finish (within the drain's deadline); what does not finish expires and is retried elsewhere. */
   async onApplicationShutdown(): Promise<void> {
+    if (this.working) await this.stopWorker();
     await this.boss?.stop({ graceful: true, timeout: Math.max(1000, this.config.shutdownTimeoutMs - 2000), close: true });
   }
 
@@ -156,21 +158,57 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /** A webhook's row, cached for a second: a backlog for one receiver would otherwise read it once per event. */
+  private async subscription(id: string): Promise<WebhookSubscriptionEntity | null> {
+    const cached = this.subscriptions.get(id);
+    // a paused webhook is read again each time, so that resuming it takes effect at once
+    if (cached && cached.until > Date.now() && !cached.row?.pausedAt) return cached.row;
+    const row = await this.em.fork().findOne(WebhookSubscriptionEntity, { id, active: true });
+    this.subscriptions.set(id, { row, until: Date.now() + 1000 });
+    if (this.subscriptions.size > 1000) this.subscriptions.delete(this.subscriptions.keys().next().value!);
+    return row;
+  }
+
+  /**
+   * Records an attempt: the delivery's state and the webhook's health. The queue job, committed separately, decides
+   * whether the event is sent again; this record is what administrators see.
+   */
+  private async record(
+    deliveryId: string | undefined,
+    subscriptionId: string,
+    attempt: { state: WebhookDeliveryStateValue; attempted: boolean; status?: number | null; error?: string | null; at?: Date; delivered?: boolean },
+    health?: { success: boolean; at: Date },
+  ): Promise<void> {
+    // one statement, one round trip: the delivery's state and the webhook's health
+    const pauseBefore = health ? new Date(health.at.getTime() - durationMs(this.config.webhookDisableAfter)) : null;
+    await this.em.getConnection().execute(
+      `with delivery as (
+         update webhook_delivery set state = ?, attempts = attempts + ?, last_status = ?, last_error = ?, last_attempt_at = coalesce(?, last_attempt_at),
+           delivered_at = case when ? then ? else delivered_at end, updated_at = now() where id = ?::uuid returning id
+       ), succeeded as (
+         -- at most once a second per webhook, so that a backlog does not queue up on the webhook's row
+         update webhook_subscription set last_success_at = ?, failing_since = null
+           where ? and id = ?::uuid and (failing_since is not null or last_success_at is null or last_success_at < ?) returning id
+       ), failed as (
+         -- failing since the first failure after the last success; paused once that is longer ago than WEBHOOK_DISABLE_AFTER
+         update webhook_subscription set failing_since = coalesce(failing_since, ?),
+           paused_at = case when paused_at is null and coalesce(failing_since, ?) <= ? then ? else paused_at end
+           where ? and id = ?::uuid returning id
+       ) select (select count(*) from delivery) + (select count(*) from succeeded) + (select count(*) from failed) as n`,
+      [
+        attempt.state, attempt.attempted ? 1 : 0, attempt.status ?? null, attempt.error ?? null, attempt.at ?? null, !!attempt.delivered, attempt.at ?? null, deliveryId ?? null,
+        health?.at ?? null, !!health?.success, subscriptionId, health ? new Date(health.at.getTime() - 1000) : null,
+        health?.at ?? null, health?.at ?? null, pauseBefore, health?.at ?? null, !!health && !health.success, subscriptionId,
+      ],
+    );
+  }
+
   private async deliver(job: JobWithMetadata<WebhookJob>): Promise<void> {
-    const em = this.em.fork();
-    const subscription = await em.findOne(WebhookSubscriptionEntity, { id: job.data.subscriptionId, active: true });
+    const subscription = await this.subscription(job.data.subscriptionId);
     const deliveryId = job.data.deliveryId;
-    const record = (changes: Partial<Pick<WebhookDeliveryEntity, 'state' | 'lastStatus' | 'lastError' | 'lastAttemptAt' | 'deliveredAt'>>, attempted = true) =>
-      deliveryId
-        ? em.getConnection().execute(
-            `update webhook_delivery set state = ?, attempts = attempts + ?, last_status = ?, last_error = ?, last_attempt_at = coalesce(?, last_attempt_at),
-               delivered_at = coalesce(?, delivered_at), updated_at = now() where id = ?`,
-            [changes.state, attempted ? 1 : 0, changes.lastStatus ?? null, changes.lastError ?? null, changes.lastAttemptAt ?? null, changes.deliveredAt ?? null, deliveryId],
-          )
-        : Promise.resolve();
     if (!subscription) return; // unsubscribed meanwhile: nothing to deliver
     if (subscription.pausedAt) {
-      await record({ state: 'PAUSED', lastError: 'Webhook pausiert' }, false);
+      await this.record(deliveryId, subscription.id, { state: 'PAUSED', attempted: false, error: 'Webhook pausiert' });
       return;
     }
     const body = JSON.stringify(job.data.event);
@@ -190,19 +228,12 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       outcome = { error: code === 'WEBHOOK_URL_FORBIDDEN' ? 'WEBHOOK_URL_FORBIDDEN' : String((error as Error).message ?? error).slice(0, 500), forbidden: code === 'WEBHOOK_URL_FORBIDDEN' };
     }
     if (!outcome.error) {
-      await record({ state: 'DELIVERED', lastStatus: outcome.status, lastError: null, lastAttemptAt: now, deliveredAt: now });
-      await em.getConnection().execute('update webhook_subscription set last_success_at = ?, failing_since = null where id = ?', [now, subscription.id]);
+      await this.record(deliveryId, subscription.id, { state: 'DELIVERED', attempted: true, status: outcome.status, error: null, at: now, delivered: true }, { success: true, at: now });
       return;
     }
     const last = outcome.forbidden || (job.retryCount ?? 0) >= (job.retryLimit ?? 0);
-    await record({ state: last ? 'DEAD' : 'RETRYING', lastStatus: outcome.status ?? null, lastError: outcome.error, lastAttemptAt: now });
-    // failing since the first failure after the last success; paused once that is longer ago than WEBHOOK_DISABLE_AFTER
-    const pauseBefore = new Date(now.getTime() - durationMs(this.config.webhookDisableAfter));
-    await em.getConnection().execute(
-      `update webhook_subscription set failing_since = coalesce(failing_since, ?),
-         paused_at = case when paused_at is null and coalesce(failing_since, ?) <= ? then ? else paused_at end where id = ?`,
-      [now, now, pauseBefore, now, subscription.id],
-    );
+    await this.record(deliveryId, subscription.id, { state: last ? 'DEAD' : 'RETRYING', attempted: true, status: outcome.status ?? null, error: outcome.error, at: now }, { success: false, at: now });
+    this.subscriptions.delete(subscription.id); // a pause takes effect at the next attempt
     if (outcome.forbidden) {
       this.logger.warn({ msg: 'webhook address forbidden at delivery', subscriptionId: subscription.id });
       return; // never retried: the address is not allowed
@@ -211,15 +242,20 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
+// Connections to receivers are kept open between deliveries (the address was checked when each was opened).
+const HTTP_AGENT = new HttpAgent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4, timeout: 30_000 });
+const HTTPS_AGENT = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4, timeout: 30_000 });
+
 /** POSTs to a receiver over node:http(s), connecting only to addresses the URL policy allows. Resolves with the status. */
 function postWebhook(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, policy: UrlPolicy): Promise<number> {
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) && !isAllowedHost(url, policy) && forbiddenAddress(literal)) {
     return Promise.reject(Object.assign(new Error('WEBHOOK_URL_FORBIDDEN'), { code: 'WEBHOOK_URL_FORBIDDEN' }));
   }
-  const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+  const https = url.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
   return new Promise((resolve, reject) => {
-    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(url, policy) as never, timeout: timeoutMs, agent: false }, (res) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(url, policy) as never, timeout: timeoutMs, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => {
       res.resume();
       res.on('end', () => resolve(res.statusCode ?? 0));
       res.on('error', reject);
@@ -232,8 +268,9 @@ function postWebhook(url: URL, headers: Record<string, string>, body: string, ti
   });
 }
 
-export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSuperviseSeconds'>): PgBoss {
-  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: 4, superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false, queueCacheIntervalSeconds: 2 });
+export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSuperviseSeconds'> & Partial<Pick<AppConfig, 'webhookConcurrency'>>): PgBoss {
+  // fetching and completing jobs: a connection for every two workers, at least 4
+  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: Math.max(4, Math.ceil((config.webhookConcurrency ?? 0) / 2) + 2), superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false, queueCacheIntervalSeconds: 2 });
 }
 
 export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryDelaySeconds' | 'queueExpireSeconds'>): Promise<void> {
