@@ -154,10 +154,15 @@ describe('caseworkers, applicants and the workflow', () => {
   it('never answers INVALID_TRANSITION to concurrent callers with the same version (20 pairs)', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 20; i++) ids.push(await idOf((await submit({ ...VALID, name: `Paar ${i}` })).referenceNumber));
-    const results = await Promise.all(
-      ids.flatMap((id) => [t.gql<Json>(TRANSITION, { id, to: 'REJECTED', v: 2 }, town), t.gql<Json>(TRANSITION, { id, to: 'IN_REVIEW', v: 2 }, town)]),
-    );
-    const codes = results.map((r) => r.body.errors?.[0].extensions?.code ?? 'OK');
+    // five pairs at a time, so that the test's small connection pool is not what the callers wait for
+    const codes: string[] = [];
+    for (let i = 0; i < ids.length; i += 5) {
+      const results = await Promise.all(
+        ids.slice(i, i + 5).flatMap((id) => [t.gql<Json>(TRANSITION, { id, to: 'APPROVED', v: 2 }, town), t.gql<Json>(TRANSITION, { id, to: 'DOCUMENTS_REQUESTED', v: 2 }, town)]),
+      );
+      codes.push(...results.map((r) => String(r.body.errors?.[0].extensions?.code ?? 'OK')));
+    }
+    expect(codes.filter((c) => c === 'INVALID_TRANSITION')).toEqual([]);
     expect(codes.filter((c) => c === 'OK')).toHaveLength(20);
     expect(codes.filter((c) => c === 'CONFLICT')).toHaveLength(20);
   });

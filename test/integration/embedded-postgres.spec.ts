@@ -44,6 +44,8 @@ describe('embedded PostgreSQL: stop, restart under the service, leftovers', () =
     expect(second).not.toBe(first);
     expect(await withClient(db.url, async (c) => (await c.query('select 1 as one')).rows[0].one)).toBe(1);
     await db.stop();
+    // pg_ctl returns once postmaster.pid is gone, which the postmaster removes just before it exits
+    for (let i = 0; i < 50 && (await alive(second)); i++) await new Promise((r) => setTimeout(r, 100));
     expect(await alive(second)).toBe(false);
   });
 
