@@ -179,8 +179,9 @@ describe('faults against the built service', () => {
     const load = submitters(baseUrl, 20, EXAMPLE);
     await sleep(LOAD_MS);
     service.child.kill('SIGTERM');
-    const { code } = await service.exited;
+    // the submitters finish what they sent and stop: their keep-alive connections go idle while the service drains
     await load.stop();
+    const { code } = await service.exited;
     expect(code).toBe(0);
     expect(await postgresOf(clusterDir)).toEqual([]);
     for (const r of load.acknowledged.keys()) allAcknowledged.add(r);
