@@ -63,6 +63,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private working = false;
   private active = 0;
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
+  private readonly receivers = new Map<string, { count: number; freed: Promise<void>; release: () => void }>();
   private readonly subscriptions = new Map<string, { row: WebhookSubscriptionEntity | null; until: number }>();
 
   constructor(
@@ -122,7 +123,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     await this.boss!.work<WebhookJob>(
       WEBHOOK_QUEUE,
       { ...this.pace(), groupConcurrency: PER_RECEIVER, includeMetadata: true },
-      async ([job]) => this.counted(() => this.deliver(job as JobWithMetadata<WebhookJob>)),
+      async ([job]) => this.counted(() => this.inSlot((job as JobWithMetadata<WebhookJob>).groupId ?? 'none', () => this.deliver(job as JobWithMetadata<WebhookJob>))),
     );
     if (this.config.smtpUrl) {
       const transport = createTransport(this.config.smtpUrl);
@@ -147,6 +148,31 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   private async workOn(name: string, handler: (data: unknown) => Promise<void>): Promise<void> {
     await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
+  }
+
+  /**
+   * At most PER_RECEIVER deliveries to one receiver in this process. pg-boss's group limit holds across instances but
+   * two workers fetching at the same moment can both pass it; the rare third waits here for a slot.
+   */
+  private async inSlot<T>(group: string, fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const running = this.receivers.get(group);
+      if (!running || running.count < PER_RECEIVER) break;
+      await running.freed;
+    }
+    const entry = this.receivers.get(group) ?? { count: 0, freed: Promise.resolve(), release: () => undefined };
+    if (entry.count === 0) entry.freed = new Promise<void>((resolve) => (entry.release = resolve));
+    entry.count++;
+    this.receivers.set(group, entry);
+    try {
+      return await fn();
+    } finally {
+      entry.count--;
+      const release = entry.release;
+      if (entry.count === 0) this.receivers.delete(group);
+      else entry.freed = new Promise<void>((resolve) => (entry.release = resolve));
+      release();
+    }
   }
 
   private async counted<T>(fn: () => Promise<T>): Promise<T> {

@@ -63,8 +63,13 @@ export class HttpDrain {
   }
 }
 
-/** Ends the connection once what was written has gone out, then frees it. */
+/**
+ * Closes a connection with nothing left to answer. Called when no request is open on it, i.e. every response has been
+ * handed to the kernel ('close' of the response comes after 'finish'), so nothing written is lost. `end()` alone would
+ * not do: HTTP server sockets allow half-open connections, so the connection would stay until the client closes it.
+ */
 function closeAfterFlush(socket: Socket): void {
   if (socket.destroyed) return;
-  socket.end(() => socket.destroy());
+  if (socket.writableFinished || socket.writableLength === 0) socket.destroy();
+  else socket.end(() => socket.destroy());
 }
