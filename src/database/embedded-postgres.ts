@@ -158,8 +158,15 @@ async function clearLeftoverPostmaster(clusterDir: string, waitMs: number, log: 
     const lines = text.split('\n');
     const pid = Number(lines[0]);
     let state = pid > 0 ? await postmasterState(pid, clusterDir, lines[7]?.trim()) : 'gone';
-    // a postmaster that was just killed may still look alive for a moment: only one that accepts connections serves
-    if (state === 'serving' && !(await accepts(Number(lines[3]), lines[5]?.trim() || '127.0.0.1'))) state = 'dying';
+    // a postmaster that was just killed may still look alive (and even accept a connection) for a moment: only one
+    // that keeps running and accepting connections for a second serves the folder
+    for (let check = 0; state === 'serving' && check < 5; check++) {
+      if (!(await accepts(Number(lines[3]), lines[5]?.trim() || '127.0.0.1'))) state = 'dying';
+      else {
+        await sleep(200);
+        state = await postmasterState(pid, clusterDir, lines[7]?.trim());
+      }
+    }
     if (state === 'serving') {
       throw new Error(
         `Der eingebettete PostgreSQL-Cluster in ${clusterDir} wird bereits von Prozess ${pid} verwendet ` +
