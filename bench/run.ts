@@ -8,6 +8,7 @@
  *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files;
  *   (f) uploads of 1 MB and 10 MB files against raw pg writes of the same bytes, memory during 10 × 20 MB in
  *       parallel, and 200 refused uploads (memory and rows before and after).
+ *   (g) the webhook outbox: a backlog of 10,000 events drained by the service against the same receiver hit directly.
  * Prints requests/s, p99 latency and the ratios, and writes bench/results/latest.json.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -21,6 +22,7 @@ import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { exportBench } from './export.js';
 import { importBench } from './import.js';
 import { uploadBench } from './uploads.js';
+import { startReceiver, webhookBench } from './webhooks.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -63,7 +65,9 @@ function memoryOf(pid: number): number {
 }
 
 const dataDir = await reachableTempDir('lotse-bench-');
-const [port, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+const [port, pgPort, barePort, receiverPort] = await Promise.all([freePort(), freePort(), freePort(), freePort()]);
+const receiver = await startReceiver(receiverPort);
+const WEBHOOK_CONCURRENCY = 8;
 const service = start([join(ROOT, 'dist', 'src', 'main.js')], {
   PORT: String(port),
   LOTSE_DATA_DIR: dataDir,
@@ -73,8 +77,9 @@ const service = start([join(ROOT, 'dist', 'src', 'main.js')], {
   ACCESS_CODE_SECRET: 'bench-secret-bench-secret-bench-secret',
   SUBMIT_RATE_LIMIT_PER_HOUR: '0',
   ATTACHMENT_RATE_LIMIT_PER_HOUR: '0',
-  WORKER_ENABLED: 'false',
   DB_POOL_MAX: '10',
+  WEBHOOK_CONCURRENCY: String(WEBHOOK_CONCURRENCY),
+  WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}`,
 });
 let bare: ChildProcess | undefined;
 try {
@@ -118,6 +123,7 @@ try {
   const xoevExport = await exportBench(ROOT, DURATION / 2);
   const imports = await importBench(DURATION / 2);
   const uploads = await uploadBench(base, `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, service.pid!, DURATION / 2);
+  const webhookDelivery = await webhookBench(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, receiver, WEBHOOK_CONCURRENCY, Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000));
 
   const results = {
     date: new Date().toISOString(),
@@ -128,6 +134,12 @@ try {
     xoevExport,
     imports,
     uploads,
+    webhookDelivery,
+    ratios: {
+      servicesQuery: +(servicesLotse.rps / servicesBare.rps).toFixed(3),
+      submitForm: +(submitLotse.rps / insertBare.rps).toFixed(3),
+      webhookDelivery: webhookDelivery.ratio,
+    },
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -147,6 +159,10 @@ try {
   }
   console.log(`10 × 20 MB in parallel: RSS ${uploads.parallel20MB.idleMiB} -> peak ${uploads.parallel20MB.peakMiB} MiB (+${uploads.parallel20MB.aboveIdleMiB} MiB, limit +150)`);
   console.log(`200 refused uploads: all refused ${uploads.refusals.allRefused}, RSS ${uploads.refusals.rssBeforeMiB} -> ${uploads.refusals.rssAfterMiB} MiB, rows ${uploads.refusals.rowsBefore} -> ${uploads.refusals.rowsAfter}`);
+  console.log(
+    `webhook backlog (${webhookDelivery.events} events, one receiver): drained at ${webhookDelivery.servicePerSecond}/s, the receiver hit directly ${webhookDelivery.directPerSecond}/s, ratio ${webhookDelivery.ratio}`,
+  );
+  if (webhookDelivery.servicePerSecond < 100) throw new Error(`the webhook backlog drained at ${webhookDelivery.servicePerSecond}/s, below the 100/s target`);
   console.log(`malformed requests: ${results.malformedRequests.requests}, RSS ${results.malformedRequests.rssBeforeMiB} -> ${results.malformedRequests.rssAfterMiB} MiB`);
   if (servicesLotse.non2xx + submitLotse.non2xx + servicesLotse.errors + submitLotse.errors > 0) throw new Error('the service answered with errors under load');
   await mkdir(join(ROOT, 'bench', 'results'), { recursive: true });
@@ -154,6 +170,7 @@ try {
   console.log('written: bench/results/latest.json');
 } finally {
   bare?.kill('SIGTERM');
+  await receiver.close();
   service.kill('SIGTERM');
   await new Promise((r) => service.once('exit', r));
   await rm(dataDir, { recursive: true, force: true });

@@ -13,8 +13,12 @@ import { TokenVerifier } from './auth/token-verifier.service.js';
 import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
+import { HttpDrain } from './common/http/drain.js';
+import { setJsonLimits } from './common/json-bounds.js';
 import { NestPinoLogger } from './common/logging/logger.js';
 import { sendRestError } from './common/http/http-exception.filter.js';
+import { documentNesting } from './graphql/document-nesting.js';
+import { isImportOnly, LARGE_BODY, queryInPrefix } from './graphql/operation-body-limit.js';
 import type { AppConfig } from './config/config.js';
 import type { OrmHooks } from './database/orm-config.js';
 
@@ -55,6 +59,44 @@ function limitStream(payload: NodeJS.ReadableStream, limit: number): NodeJS.Read
   return payload.pipe(limited);
 }
 
+/**
+ * Lets a large body through only when its first `prefixBytes` name an import-only GraphQL document; otherwise fails
+ * it with PAYLOAD_TOO_LARGE before more than `prefixBytes` are held.
+ */
+function gateOnOperation(payload: NodeJS.ReadableStream, prefixBytes: number): NodeJS.ReadableStream {
+  let held: Buffer[] = [];
+  let size = 0;
+  let open = false;
+  const decide = (final: boolean): Error | null | undefined => {
+    const prefix = Buffer.concat(held).toString('utf8');
+    const query = queryInPrefix(prefix);
+    if (query === undefined && !final && size < prefixBytes) return undefined; // not decided yet
+    return query !== undefined && isImportOnly(query) ? null : new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+  };
+  const gate = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      if (open) return done(null, chunk);
+      held.push(chunk);
+      size += chunk.length;
+      const verdict = decide(false);
+      if (verdict === undefined) return done();
+      if (verdict) return done(verdict);
+      open = true;
+      const all = Buffer.concat(held);
+      held = [];
+      done(null, all);
+    },
+    flush(done) {
+      if (open) return done();
+      const verdict = decide(true);
+      if (verdict) return done(verdict);
+      done(null, Buffer.concat(held));
+    },
+  });
+  payload.on('error', (error) => gate.destroy(error));
+  return payload.pipe(gate);
+}
+
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
 export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
@@ -67,12 +109,19 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     },
     return503OnClosing: true,
     trustProxy: config.trustProxy,
-    forceCloseConnections: 'idle',
+    // connections are closed by the drain (src/common/http/drain.ts), each after its last response
+    forceCloseConnections: false,
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
-  // Imports send whole files through GraphQL: callers whose token carries CATALOG_EDIT may send up to twice the
-  // import limit (JSON escaping); everyone else stays at BODY_LIMIT_BYTES. Checked before the body is read.
+  const drain = new HttpDrain(fastify.server);
+  drain.attach(fastify);
+  setJsonLimits({ maxDepth: config.jsonMaxDepth, maxNodes: config.jsonMaxNodes });
+  // Body limits by operation: every GraphQL operation gets BODY_LIMIT_BYTES; only `importDefinitions` (whole files
+  // as a string) may send up to twice the import limit (JSON escaping), and only from a caller whose token carries
+  // CATALOG_EDIT (anyone else would be refused by the resolver anyway, after the whole body had been read). The
+  // operation is read from the query in the body's first BODY_LIMIT_BYTES before the rest is read, and checked again
+  // on the parsed body, so a second "query" key later in the body changes nothing.
   const importLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
   // the verifier exists once the application is created, below
   const auth: { tokens?: TokenVerifier } = {};
@@ -87,15 +136,31 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   fastify.addHook('preParsing', async (request, _reply, payload) => {
     if (!isGraphQLPost(request)) return payload;
     const declared = Number(request.headers['content-length'] ?? Number.NaN);
-    if (declared <= config.bodyLimitBytes || (await mayImport(request))) return payload;
-    if (Number.isFinite(declared)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
-    return limitStream(payload, config.bodyLimitBytes);
+    if (declared <= config.bodyLimitBytes) return payload;
+    if (!(await mayImport(request))) {
+      if (Number.isFinite(declared)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
+      return limitStream(payload, config.bodyLimitBytes);
+    }
+    (request as FastifyRequest & { [LARGE_BODY]?: boolean })[LARGE_BODY] = true;
+    return gateOnOperation(payload, config.bodyLimitBytes);
+  });
+  fastify.addHook('preValidation', async (request) => {
+    const large = (request as FastifyRequest & { [LARGE_BODY]?: boolean })[LARGE_BODY];
+    if (!large || !isGraphQLPost(request)) return;
+    const body = request.body as { query?: unknown } | undefined;
+    const size = Number(request.headers['content-length'] ?? Number.NaN);
+    if (Number.isFinite(size) && size <= config.bodyLimitBytes) return;
+    if (typeof body?.query !== 'string' || !isImportOnly(body.query)) throw new LotseError(ErrorCode.PAYLOAD_TOO_LARGE);
   });
   // Only JSON bodies: a form or text body would make a cross-site "simple request" possible.
   fastify.removeContentTypeParser('text/plain');
 
   fastify.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (drain.isDraining && request.url.startsWith('/health/ready')) {
+      // load balancers take the instance out at once; requests already here finish
+      return reply.code(503).send({ status: 'shutting_down', info: {}, error: {}, details: {} });
+    }
     if (isGraphQLPost(request) && !JSON_CONTENT_TYPE.test(request.headers['content-type'] ?? '')) {
       throw new LotseError(ErrorCode.UNSUPPORTED_MEDIA_TYPE);
     }
@@ -105,8 +170,16 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     }
   });
 
+  // The GraphQL parser recurses per bracket level: a document nested deeper than any valid one is refused before
+  // it is parsed (selections are bounded by GRAPHQL_MAX_DEPTH, literals by JSON_MAX_DEPTH).
+  const documentNestingLimit = config.graphqlMaxDepth + config.jsonMaxDepth + 16;
   fastify.addHook('preValidation', async (request) => {
     if (isGraphQLPost(request) && Array.isArray(request.body)) throw new LotseError(ErrorCode.BATCHING_NOT_SUPPORTED);
+    if (!request.url.startsWith('/graphql')) return;
+    const query = (request.method === 'GET' ? (request.query as { query?: unknown } | undefined) : (request.body as { query?: unknown } | undefined))?.query;
+    if (typeof query === 'string' && documentNesting(query, documentNestingLimit) > documentNestingLimit) {
+      throw new LotseError(ErrorCode.INPUT_TOO_DEEP, `Die GraphQL-Anfrage ist zu tief verschachtelt: erlaubt sind höchstens ${documentNestingLimit} Klammerebenen.`, { maxDepth: documentNestingLimit });
+    }
   });
 
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, ormHooks), adapter, {
@@ -143,5 +216,21 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   });
 
   await app.init();
+  drains.set(app, drain);
   return app;
+}
+
+const drains = new WeakMap<NestFastifyApplication, HttpDrain>();
+
+/** The drain of an application made by {@link createApp}. */
+export const drainOf = (app: NestFastifyApplication): HttpDrain | undefined => drains.get(app);
+
+/**
+ * The one way to stop an application (the service's signal handler and the tests' teardown): drain HTTP (ready 503,
+ * each connection closed after its last response), then Nest's shutdown: the server closes, the queue stops (jobs
+ * in flight finish or are released), the ORM closes.
+ */
+export async function closeApp(app: NestFastifyApplication): Promise<void> {
+  drains.get(app)?.begin();
+  await app.close();
 }

@@ -13,6 +13,7 @@ import { FormDraftEntity } from '../submissions/entities/form-draft.entity.js';
 import { IdempotencyKeyEntity } from '../submissions/entities/idempotency-key.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
+import { WebhookDeliveryEntity } from '../delivery/entities/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { PlatformInstance } from '../system/platform-instance.entity.js';
 import { SubmissionExportEntity } from '../xoev/entities/submission-export.entity.js';
@@ -46,6 +47,7 @@ export const ENTITIES = [
   RateLimitBucketEntity,
   SubmissionEventEntity,
   WebhookSubscriptionEntity,
+  WebhookDeliveryEntity,
   SubmissionExportEntity,
   ImportRunEntity,
   ImportedEntryEntity,

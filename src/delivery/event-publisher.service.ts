@@ -1,9 +1,9 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
-import { EXPORT_QUEUE, MAIL_QUEUE, QueueService, WEBHOOK_QUEUE, type WebhookJob } from './queue.service.js';
+import { EXPORT_QUEUE, MAIL_QUEUE, QueueService, receiverGroup, WEBHOOK_QUEUE, type WebhookJob } from './queue.service.js';
 import { statusMail, type MailJob } from './mail.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
@@ -12,13 +12,32 @@ import type { SubmissionStatus } from '../submissions/models/submission.model.js
 export const SUBMISSION_EVENT_TYPES = ['submission.received', 'submission.status_changed', 'submission.exported', 'submission.documents_received'] as const;
 export type SubmissionEventType = (typeof SUBMISSION_EVENT_TYPES)[number];
 
+/**
+ * The id of an event, derived from what it is about (a UUID in the form of version 5): the same change gives the same
+ * id however often it is published, so an export that runs again after a crash sends the same `submission.exported`
+ * id and a receiver can drop the repeat.
+ */
+export function stableEventId(...parts: Array<string | number>): string {
+  const hex = createHash('sha256').update(`lotse-event:${parts.join(':')}`).digest('hex');
+  const variant = ((parseInt(hex[16], 16) & 0x3) | 0x8).toString(16);
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+}
+
 /** Publishes an event to every webhook of the submission's organisation, in the caller's transaction. */
 @Injectable()
 export class EventPublisher {
   constructor(private readonly queue: QueueService) {}
 
   async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra: Record<string, unknown> = {}): Promise<void> {
-    const eventId = randomUUID();
+    // one id per event, the same however often it is published: received once per submission, a status change once
+    // per version, documents once per request, an export once per message (a rerun after a crash hands out the same
+    // kept message; a message rebuilt after later documents is a new event)
+    const discriminator =
+      type === 'submission.status_changed' ? submission.version
+      : type === 'submission.documents_received' ? String(extra.requestId)
+      : type === 'submission.exported' ? createHash('sha256').update(String(extra.xml)).digest('hex')
+      : 0;
+    const eventId = stableEventId(submission.id, type, discriminator);
     if (type === 'submission.received' || type === 'submission.status_changed') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
     if (type === 'submission.received') await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
     const subscriptions = (await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true })).filter(
@@ -42,7 +61,17 @@ export class EventPublisher {
       },
     };
     for (const subscription of subscriptions) {
-      await this.queue.enqueueInTransaction(em, WEBHOOK_QUEUE, { subscriptionId: subscription.id, event } satisfies WebhookJob);
+      // one delivery per webhook and event: a second publication of the same event (an export run again) adds nothing
+      const inserted = await em.getConnection().execute<Array<{ id: string }>>(
+        `insert into webhook_delivery (id, created_at, updated_at, subscription_id, event_id, event_type, event, state)
+         values (?, now(), now(), ?, ?, ?, ?::jsonb, 'PENDING') on conflict (subscription_id, event_id) do nothing returning id`,
+        [randomUUID(), subscription.id, eventId, type, JSON.stringify(event)],
+        'all',
+        em.getTransactionContext(),
+      );
+      const deliveryId = inserted[0]?.id;
+      if (!deliveryId) continue;
+      await this.queue.enqueueInTransaction(em, WEBHOOK_QUEUE, { subscriptionId: subscription.id, deliveryId, event } satisfies WebhookJob, { group: receiverGroup(subscription.url) });
     }
   }
 

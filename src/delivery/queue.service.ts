@@ -1,11 +1,16 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Transaction } from 'kysely';
-import { fromKysely, PgBoss, type Job } from 'pg-boss';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
+import { fromKysely, PgBoss, type JobWithMetadata } from 'pg-boss';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
+import type { WebhookDeliveryStateValue, WebhookEventPayload } from './entities/webhook-delivery.entity.js';
 import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
+import { forbiddenAddress, guardedLookup, hostKey, isAllowedHost, type UrlPolicy } from './url-policy.js';
 import { signWebhook } from './signature.js';
 import { createTransport } from 'nodemailer';
 import type { MailJob } from './mail.js';
@@ -20,21 +25,48 @@ export const ARCHIVE_DELETE_QUEUE = 'lotse-archive-delete';
 
 export interface WebhookJob {
   subscriptionId: string;
+  /** The delivery row this job works for (jobs enqueued before deliveries were recorded have none). */
+  deliveryId?: string;
   /** The event as delivered; its `id` stays the same on every attempt, so receivers can deduplicate. */
-  event: { id: string; type: string; occurredAt: string; organisationId: string; data: Record<string, unknown> };
+  event: WebhookEventPayload;
+}
+
+/** At most this many deliveries to one receiver (host:port) at once, across all instances. */
+export const PER_RECEIVER = 2;
+
+/** pg-boss group of a receiver: its host and port, so that one slow receiver holds at most PER_RECEIVER workers. */
+export const receiverGroup = (url: string) => {
+  try {
+    return hostKey(new URL(url));
+  } catch {
+    return 'invalid';
+  }
+};
+
+const DURATION = /^(\d+)(s|m|h|d)$/;
+const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+/** WEBHOOK_DISABLE_AFTER (`24h`, `90m`, …) in milliseconds. */
+export function durationMs(text: string): number {
+  const match = DURATION.exec(text);
+  if (!match) throw new Error(`not a duration: ${text}`);
+  return Number(match[1]) * UNIT_MS[match[2] as keyof typeof UNIT_MS];
 }
 
 /**
  * The job queue (pg-boss on the same PostgreSQL). Events are enqueued inside the transaction of the change
- * that caused them (the queue's table is the outbox); the worker delivers them, retrying with exponential
- * back-off and parking them in the dead-letter queue after WEBHOOK_MAX_ATTEMPTS.
+ * that caused them (the queue's table is the outbox, `webhook_delivery` its readable state); WEBHOOK_CONCURRENCY
+ * workers deliver them, at most PER_RECEIVER per receiver, retrying with exponential back-off and parking them as
+ * dead after WEBHOOK_MAX_ATTEMPTS. A receiver that has failed for WEBHOOK_DISABLE_AFTER is paused.
  */
 @Injectable()
 export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private boss?: PgBoss;
   private working = false;
+  private active = 0;
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
+  private readonly receivers = new Map<string, { count: number; freed: Promise<void>; release: () => void }>();
+  private readonly subscriptions = new Map<string, { row: WebhookSubscriptionEntity | null; until: number }>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -51,8 +83,15 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.workerEnabled) await this.startWorker();
   }
 
+  /** Jobs in flight finish (within the drain's deadline); what does not finish expires and is retried elsewhere. */
   async onApplicationShutdown(): Promise<void> {
-    await this.boss?.stop({ graceful: true, timeout: 5000, close: true });
+    if (this.working) await this.stopWorker();
+    await this.boss?.stop({ graceful: true, timeout: Math.max(1000, this.config.shutdownTimeoutMs - 2000), close: true });
+  }
+
+  /** Jobs this process is working on now (for the log of a shutdown that missed its deadline). */
+  activeJobs(): number {
+    return this.active;
   }
 
   get mailEnabled(): boolean {
@@ -60,32 +99,34 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Enqueues a job in the transaction `em` runs in (call inside `em.transactional`). */
-  async enqueueInTransaction(em: EntityManager, name: string, data: object): Promise<void> {
+  async enqueueInTransaction(em: EntityManager, name: string, data: object, options: { group?: string } = {}): Promise<void> {
     const trx = em.getTransactionContext<Transaction<unknown>>();
     if (!trx) throw new Error('enqueueInTransaction needs a transaction');
     if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
-    await this.boss!.send(name, data, { db: fromKysely(trx as never) });
+    await this.boss!.send(name, data, { db: fromKysely(trx as never), ...(options.group ? { group: { id: options.group } } : {}) });
   }
 
   /** Adds a worker for another queue (started with the others, and at once when they already run). */
   async addWorker<T>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
     this.extraWorkers.set(name, handler as (data: unknown) => Promise<void>);
-    if (this.working) await this.boss!.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data as T));
+    if (this.working) await this.workOn(name, handler as (data: unknown) => Promise<void>);
   }
 
   /** Enqueues a job outside any transaction. */
-  async enqueue(name: string, data: object): Promise<void> {
+  async enqueue(name: string, data: object, options: { group?: string } = {}): Promise<void> {
     if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
-    await this.boss.send(name, data);
+    await this.boss.send(name, data, options.group ? { group: { id: options.group } } : {});
   }
 
   async startWorker(): Promise<void> {
     if (this.working || !this.boss) return;
     this.working = true;
-    for (const [name, handler] of this.extraWorkers) {
-      await this.boss.work(name, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => handler(job.data));
-    }
-    await this.boss!.work<WebhookJob>(WEBHOOK_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => this.deliver(job));
+    for (const [name, handler] of this.extraWorkers) await this.workOn(name, handler);
+    await this.boss!.work<WebhookJob>(
+      WEBHOOK_QUEUE,
+      { ...this.pace(), groupConcurrency: PER_RECEIVER, includeMetadata: true },
+      async ([job]) => this.counted(() => this.inSlot((job as JobWithMetadata<WebhookJob>).groupId ?? 'none', () => this.deliver(job as JobWithMetadata<WebhookJob>))),
+    );
     if (this.config.smtpUrl) {
       const transport = createTransport(this.config.smtpUrl);
       await this.boss!.work<MailJob>(MAIL_QUEUE, { batchSize: 1, pollingIntervalSeconds: 1 }, async ([job]) => {
@@ -102,31 +143,162 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.smtpUrl) await this.boss!.offWork(MAIL_QUEUE, { wait: !abandon });
   }
 
-  private async deliver(job: Job<WebhookJob>): Promise<void> {
-    const subscription = await this.em.fork().findOne(WebhookSubscriptionEntity, { id: job.data.subscriptionId, active: true });
+  /** WEBHOOK_CONCURRENCY workers, each fetching the next job at once while there is a backlog (the queue cache says so). */
+  private pace() {
+    return { batchSize: 1, localConcurrency: this.config.webhookConcurrency, pollingIntervalSeconds: 0.5, burstWhenReadyExceeds: 1 };
+  }
+
+  private async workOn(name: string, handler: (data: unknown) => Promise<void>): Promise<void> {
+    await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
+  }
+
+  /**
+   * At most PER_RECEIVER deliveries to one receiver in this process. pg-boss's group limit holds across instances but
+   * two workers fetching at the same moment can both pass it; the rare third waits here for a slot.
+   */
+  private async inSlot<T>(group: string, fn: () => Promise<T>): Promise<T> {
+    for (;;) {
+      const running = this.receivers.get(group);
+      if (!running || running.count < PER_RECEIVER) break;
+      await running.freed;
+    }
+    const entry = this.receivers.get(group) ?? { count: 0, freed: Promise.resolve(), release: () => undefined };
+    if (entry.count === 0) entry.freed = new Promise<void>((resolve) => (entry.release = resolve));
+    entry.count++;
+    this.receivers.set(group, entry);
+    try {
+      return await fn();
+    } finally {
+      entry.count--;
+      const release = entry.release;
+      if (entry.count === 0) this.receivers.delete(group);
+      else entry.freed = new Promise<void>((resolve) => (entry.release = resolve));
+      release();
+    }
+  }
+
+  private async counted<T>(fn: () => Promise<T>): Promise<T> {
+    this.active++;
+    try {
+      return await fn();
+    } finally {
+      this.active--;
+    }
+  }
+
+  /** A webhook's row, cached for a second: a backlog for one receiver would otherwise read it once per event. */
+  private async subscription(id: string): Promise<WebhookSubscriptionEntity | null> {
+    const cached = this.subscriptions.get(id);
+    // a paused webhook is read again each time, so that resuming it takes effect at once
+    if (cached && cached.until > Date.now() && !cached.row?.pausedAt) return cached.row;
+    const row = await this.em.fork().findOne(WebhookSubscriptionEntity, { id, active: true });
+    this.subscriptions.set(id, { row, until: Date.now() + 1000 });
+    if (this.subscriptions.size > 1000) this.subscriptions.delete(this.subscriptions.keys().next().value!);
+    return row;
+  }
+
+  /**
+   * Records an attempt: the delivery's state and the webhook's health. The queue job, committed separately, decides
+   * whether the event is sent again; this record is what administrators see.
+   */
+  private async record(
+    deliveryId: string | undefined,
+    subscriptionId: string,
+    attempt: { state: WebhookDeliveryStateValue; attempted: boolean; status?: number | null; error?: string | null; at?: Date; delivered?: boolean },
+    health?: { success: boolean; at: Date },
+  ): Promise<void> {
+    // one statement, one round trip: the delivery's state and the webhook's health
+    const pauseBefore = health ? new Date(health.at.getTime() - durationMs(this.config.webhookDisableAfter)) : null;
+    await this.em.getConnection().execute(
+      `with delivery as (
+         update webhook_delivery set state = ?, attempts = attempts + ?, last_status = ?, last_error = ?, last_attempt_at = coalesce(?, last_attempt_at),
+           delivered_at = case when ? then ? else delivered_at end, updated_at = now() where id = ?::uuid returning id
+       ), succeeded as (
+         -- at most once a second per webhook, so that a backlog does not queue up on the webhook's row
+         update webhook_subscription set last_success_at = ?, failing_since = null
+           where ? and id = ?::uuid and (failing_since is not null or last_success_at is null or last_success_at < ?) returning id
+       ), failed as (
+         -- failing since the first failure after the last success; paused once that is longer ago than WEBHOOK_DISABLE_AFTER
+         update webhook_subscription set failing_since = coalesce(failing_since, ?),
+           paused_at = case when paused_at is null and coalesce(failing_since, ?) <= ? then ? else paused_at end
+           where ? and id = ?::uuid returning id
+       ) select (select count(*) from delivery) + (select count(*) from succeeded) + (select count(*) from failed) as n`,
+      [
+        attempt.state, attempt.attempted ? 1 : 0, attempt.status ?? null, attempt.error ?? null, attempt.at ?? null, !!attempt.delivered, attempt.at ?? null, deliveryId ?? null,
+        health?.at ?? null, !!health?.success, subscriptionId, health ? new Date(health.at.getTime() - 1000) : null,
+        health?.at ?? null, health?.at ?? null, pauseBefore, health?.at ?? null, !!health && !health.success, subscriptionId,
+      ],
+    );
+  }
+
+  private async deliver(job: JobWithMetadata<WebhookJob>): Promise<void> {
+    const subscription = await this.subscription(job.data.subscriptionId);
+    const deliveryId = job.data.deliveryId;
     if (!subscription) return; // unsubscribed meanwhile: nothing to deliver
+    if (subscription.pausedAt) {
+      await this.record(deliveryId, subscription.id, { state: 'PAUSED', attempted: false, error: 'Webhook pausiert' });
+      return;
+    }
     const body = JSON.stringify(job.data.event);
-    const response = await fetch(subscription.url, {
-      method: 'POST',
-      headers: {
+    const now = new Date();
+    let outcome: { status?: number; error?: string; forbidden?: boolean };
+    try {
+      const status = await postWebhook(new URL(subscription.url), {
         'content-type': 'application/json',
         'user-agent': 'Lotse-Webhooks/1',
         'x-lotse-event-id': job.data.event.id,
         'x-lotse-event-type': job.data.event.type,
         'x-lotse-signature': signWebhook(subscription.secret, body),
-      },
-      body,
-      signal: AbortSignal.timeout(this.config.webhookTimeoutMs),
-      redirect: 'manual',
-    });
-    if (response.status < 200 || response.status >= 300) {
-      throw new Error(`webhook ${subscription.id} answered ${response.status}`);
+      }, body, this.config.webhookTimeoutMs, { allowedHosts: this.config.webhookAllowedHosts });
+      outcome = status >= 200 && status < 300 ? { status } : { status, error: `HTTP ${status}` };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      outcome = { error: code === 'WEBHOOK_URL_FORBIDDEN' ? 'WEBHOOK_URL_FORBIDDEN' : String((error as Error).message ?? error).slice(0, 500), forbidden: code === 'WEBHOOK_URL_FORBIDDEN' };
     }
+    if (!outcome.error) {
+      await this.record(deliveryId, subscription.id, { state: 'DELIVERED', attempted: true, status: outcome.status, error: null, at: now, delivered: true }, { success: true, at: now });
+      return;
+    }
+    const last = outcome.forbidden || (job.retryCount ?? 0) >= (job.retryLimit ?? 0);
+    await this.record(deliveryId, subscription.id, { state: last ? 'DEAD' : 'RETRYING', attempted: true, status: outcome.status ?? null, error: outcome.error, at: now }, { success: false, at: now });
+    this.subscriptions.delete(subscription.id); // a pause takes effect at the next attempt
+    if (outcome.forbidden) {
+      this.logger.warn({ msg: 'webhook address forbidden at delivery', subscriptionId: subscription.id });
+      return; // never retried: the address is not allowed
+    }
+    throw new Error(`webhook ${subscription.id}: ${outcome.error}`);
   }
 }
 
-export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSuperviseSeconds'>): PgBoss {
-  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: 4, superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false });
+// Connections to receivers are kept open between deliveries (the address was checked when each was opened).
+const HTTP_AGENT = new HttpAgent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4, timeout: 30_000 });
+const HTTPS_AGENT = new HttpsAgent({ keepAlive: true, keepAliveMsecs: 1000, maxFreeSockets: 4, timeout: 30_000 });
+
+/** POSTs to a receiver over node:http(s), connecting only to addresses the URL policy allows. Resolves with the status. */
+function postWebhook(url: URL, headers: Record<string, string>, body: string, timeoutMs: number, policy: UrlPolicy): Promise<number> {
+  const literal = url.hostname.replace(/^\[|\]$/g, '');
+  if (isIP(literal) && !isAllowedHost(url, policy) && forbiddenAddress(literal)) {
+    return Promise.reject(Object.assign(new Error('WEBHOOK_URL_FORBIDDEN'), { code: 'WEBHOOK_URL_FORBIDDEN' }));
+  }
+  const https = url.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = send(url, { method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) }, lookup: guardedLookup(url, policy) as never, timeout: timeoutMs, agent: https ? HTTPS_AGENT : HTTP_AGENT }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    req.setTimeout(timeoutMs, () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    const overall = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('close', () => clearTimeout(overall));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSuperviseSeconds'> & Partial<Pick<AppConfig, 'webhookConcurrency'>>): PgBoss {
+  // fetching and completing jobs: a connection for every two workers, at least 4
+  return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: Math.max(4, Math.ceil((config.webhookConcurrency ?? 0) / 2) + 2), superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false, queueCacheIntervalSeconds: 2 });
 }
 
 export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryDelaySeconds' | 'queueExpireSeconds'>): Promise<void> {

@@ -1,61 +1,65 @@
-import { randomBytes } from 'node:crypto';
-import { Args, Context, Field, ID, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { RequirePermission } from '../common/auth/access.decorators.js';
+import type { Principal } from '../common/auth/access.guard.js';
 import { Permission } from '../common/auth/permission.js';
-import { badUserInput } from '../common/errors/lotse.error.js';
 import type { GraphQLContext } from '../graphql/graphql.module.js';
-import { WebhookSubscriptionEntity } from './entities/webhook-subscription.entity.js';
 import { SUBMISSION_EVENT_TYPES } from './event-publisher.service.js';
+import { Webhook, WebhookDelivery, WebhookDeliveryConnection, WebhookDeliveryState, WebhookHealth, WebhookRegistration } from './models/webhook.model.js';
+import { WebhooksService } from './webhooks.service.js';
 
-@ObjectType()
-export class Webhook {
-  @Field(() => ID) id!: string;
-  @Field() organisationId!: string;
-  @Field() url!: string;
-  @Field() active!: boolean;
-  @Field(() => [String], { nullable: true, description: 'The event types delivered; null for all.' }) eventTypes!: string[] | null;
-}
+export { Webhook, WebhookRegistration };
 
-@ObjectType({ description: 'A new webhook; the signing secret is shown only here.' })
-export class WebhookRegistration extends Webhook {
-  @Field() secret!: string;
-}
+const principal = (ctx: GraphQLContext): Principal => ctx.principal as Principal;
 
-/** Administrators register where their organisation's events go. */
+/** Administrators register where their organisation's events go, and see how the deliveries are doing. */
 @Resolver(() => Webhook)
 export class WebhooksResolver {
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly service: WebhooksService) {}
 
   @RequirePermission(Permission.ADMINISTER)
   @Query(() => [Webhook])
-  async webhooks(@Context() ctx: GraphQLContext): Promise<Webhook[]> {
-    const rows = await this.em.find(WebhookSubscriptionEntity, { organisationId: ctx.principal!.organisationId! }, { orderBy: { createdAt: 'asc' } });
-    return rows.map((r) => ({ id: r.id, organisationId: r.organisationId, url: r.url, active: r.active, eventTypes: r.eventTypes ?? null }));
+  webhooks(@Context() ctx: GraphQLContext): Promise<Webhook[]> {
+    return this.service.list(principal(ctx));
   }
 
   @RequirePermission(Permission.ADMINISTER)
-  @Mutation(() => WebhookRegistration, { description: 'Events of your organisation will be POSTed to this URL, signed (x-lotse-signature: t=…,v1=HMAC-SHA256(secret, "t.body")).' })
-  async registerWebhook(
+  @Mutation(() => WebhookRegistration, {
+    description:
+      'Events of your organisation will be POSTed to this URL, signed (x-lotse-signature: t=…,v1=HMAC-SHA256(secret, "t.body")). Addresses in loopback, private or link-local networks or of this server are refused (WEBHOOK_URL_FORBIDDEN) unless the operator lists host:port in WEBHOOK_ALLOWED_HOSTS.',
+  })
+  registerWebhook(
     @Context() ctx: GraphQLContext,
     @Args('url', { type: () => String }) url: string,
     @Args('eventTypes', { type: () => [String], nullable: true, description: `Only these event types (${SUBMISSION_EVENT_TYPES.join(', ')}); all when omitted.` })
     eventTypes?: string[] | null,
   ): Promise<WebhookRegistration> {
-    let parsed: URL;
-    try {
-      parsed = new URL(url);
-    } catch {
-      throw badUserInput('Die Adresse des Webhooks ist keine gültige URL.', { argument: 'url' });
-    }
-    if (!['https:', 'http:'].includes(parsed.protocol) || url.length > 2000) throw badUserInput('Webhooks brauchen eine http(s)-Adresse.', { argument: 'url' });
-    const unknown = (eventTypes ?? []).filter((t) => !(SUBMISSION_EVENT_TYPES as readonly string[]).includes(t));
-    if (unknown.length > 0) throw badUserInput(`Unbekannte Ereignisart: ${unknown.join(', ')}. Erlaubt sind ${SUBMISSION_EVENT_TYPES.join(', ')}.`, { argument: 'eventTypes' });
-    if (eventTypes && eventTypes.length === 0) throw badUserInput('Ein Webhook braucht mindestens eine Ereignisart (oder keine Angabe für alle).', { argument: 'eventTypes' });
-    const types = eventTypes ? [...new Set(eventTypes)].sort() : null;
-    const secret = randomBytes(32).toString('base64url');
-    const row = this.em.create(WebhookSubscriptionEntity, { organisationId: ctx.principal!.organisationId!, url, secret, eventTypes: types });
-    await this.em.flush();
-    return { id: row.id, organisationId: row.organisationId, url: row.url, active: row.active, eventTypes: types, secret };
+    return this.service.register(principal(ctx), url, eventTypes);
+  }
+
+  @RequirePermission(Permission.ADMINISTER)
+  @Mutation(() => WebhookDelivery, { description: 'Sends a delivery (a WebhookDelivery id) again, with the same event id; for DEAD, PAUSED or DELIVERED ones.' })
+  redeliverWebhookEvent(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<WebhookDelivery> {
+    return this.service.redeliver(principal(ctx), id);
+  }
+
+  @RequirePermission(Permission.ADMINISTER)
+  @Mutation(() => Webhook, { description: 'Starts a paused webhook again and sends the deliveries held meanwhile.' })
+  resumeWebhook(@Context() ctx: GraphQLContext, @Args('id', { type: () => ID }) id: string): Promise<Webhook> {
+    return this.service.resume(principal(ctx), id);
+  }
+
+  @ResolveField(() => WebhookDeliveryConnection, { description: 'Deliveries of this webhook, newest first (Relay, first at most 100).' })
+  deliveries(
+    @Parent() webhook: Webhook,
+    @Args('first', { type: () => Int, nullable: true }) first?: number,
+    @Args('after', { type: () => String, nullable: true }) after?: string,
+    @Args('state', { type: () => WebhookDeliveryState, nullable: true }) state?: WebhookDeliveryState,
+  ): Promise<WebhookDeliveryConnection> {
+    return this.service.deliveries(webhook.id, first ?? undefined, after ?? undefined, state ?? undefined);
+  }
+
+  @ResolveField(() => WebhookHealth)
+  health(@Parent() webhook: Webhook): Promise<WebhookHealth> {
+    return this.service.health(webhook.id);
   }
 }

@@ -7,6 +7,7 @@ import { messageFor, type MessageLocale } from './form-messages.js';
 import { fieldIndex, fieldKey, type FieldInfo } from './form-schema.js';
 import { isDin91379Text } from './din91379.js';
 import { isValidIban } from './iban.js';
+import { guardDepth } from '../common/json-bounds.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020, options?: unknown) => Ajv2020;
 
@@ -158,14 +159,18 @@ function formatChecks(data: unknown, fields: Map<string, FieldInfo>, path = ''):
 // eslint-disable-next-line no-control-regex -- the control characters are exactly what this looks for
 const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/u;
 
-/** Text that could not be exported as XML is refused here, so every accepted submission exports. */
-function illegalCharacters(data: unknown, path = ''): ErrorObject[] {
+/**
+ * Text that could not be exported as XML is refused here, so every accepted submission exports. Deeper than
+ * JSON_MAX_DEPTH is INPUT_TOO_DEEP, also when the data did not come through the JSON scalar.
+ */
+export function illegalCharacters(data: unknown, path = '', depth = 0): ErrorObject[] {
   if (typeof data === 'string') {
     return XML_ILLEGAL.test(data) ? [{ instancePath: path, schemaPath: '#/x-xml-characters', keyword: 'x-xml-characters', params: {} }] : [];
   }
-  if (Array.isArray(data)) return data.flatMap((v, i) => illegalCharacters(v, `${path}/${i}`));
-  if (data && typeof data === 'object') return Object.entries(data).flatMap(([k, v]) => illegalCharacters(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
-  return [];
+  if (data === null || typeof data !== 'object') return [];
+  guardDepth(depth + 1);
+  if (Array.isArray(data)) return data.flatMap((v, i) => illegalCharacters(v, `${path}/${i}`, depth + 1));
+  return Object.entries(data).flatMap(([k, v]) => illegalCharacters(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1));
 }
 
 /** An rjsf `extraErrors` tree: `{ field: { __errors: [message] } }`, arrays by index. */

@@ -69,6 +69,14 @@ export interface AppConfig {
    */
   bodyLimitBytes: number;
   /**
+   * JSON_MAX_DEPTH: deepest nesting of a JSON value in a request (objects and arrays); deeper gets INPUT_TOO_DEEP.
+   */
+  jsonMaxDepth: number;
+  /**
+   * JSON_MAX_NODES: most values (objects, arrays, scalars) in one JSON argument; more gets INPUT_TOO_LARGE.
+   */
+  jsonMaxNodes: number;
+  /**
    * SHUTDOWN_TIMEOUT_MS: hard limit for a graceful shutdown.
    */
   shutdownTimeoutMs: number;
@@ -154,6 +162,18 @@ export interface AppConfig {
    * WEBHOOK_TIMEOUT_MS: how long one delivery may take.
    */
   webhookTimeoutMs: number;
+  /**
+   * WEBHOOK_CONCURRENCY: deliveries and exports running at once in this process (at most 2 per receiver).
+   */
+  webhookConcurrency: number;
+  /**
+   * WEBHOOK_DISABLE_AFTER: a receiver failing without a success for this long is paused (e.g. 24h, 90m, 3600s, 2d).
+   */
+  webhookDisableAfter: string;
+  /**
+   * WEBHOOK_ALLOWED_HOSTS: comma-separated host:port receivers allowed although they resolve to loopback, private or link-local addresses.
+   */
+  webhookAllowedHosts: string[];
   /**
    * QUEUE_EXPIRE_SECONDS: a delivery whose worker died is retried after this long.
    */

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { recordRetentionTrigger } from '../archive/retention-rules.js';
 import { eraseWithdrawnCase } from '../archive/erasure.js';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -35,12 +35,15 @@ export class ApplicantStatusService {
 
   async withdraw(referenceNumber: string, accessCode: string, locale: string, reason?: string, erase = false): Promise<ApplicantStatus> {
     if (reason && reason.length > 2000) throw badUserInput('Die Begründung darf höchstens 2000 Zeichen haben.', { argument: 'reason' });
-    const submission = await this.authenticate(referenceNumber, accessCode);
-    const from = submission.status as SubmissionStatus;
-    if (!WITHDRAWABLE.has(from)) {
-      throw new LotseError(ErrorCode.INVALID_TRANSITION, 'Nach einer Entscheidung kann der Antrag nicht mehr zurückgezogen werden.', { from });
-    }
+    const authenticated = await this.authenticate(referenceNumber, accessCode);
     await this.em.fork().transactional(async (em) => {
+      // the rule is checked on the locked row, so a decision that lands meanwhile gives INVALID_TRANSITION, never a
+      // withdrawal of a decided case
+      const submission = await em.findOneOrFail(SubmissionEntity, { id: authenticated.id }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const from = submission.status as SubmissionStatus;
+      if (!WITHDRAWABLE.has(from)) {
+        throw new LotseError(ErrorCode.INVALID_TRANSITION, 'Nach einer Entscheidung kann der Antrag nicht mehr zurückgezogen werden.', { from });
+      }
       const updated = await em.nativeUpdate(SubmissionEntity, { id: submission.id, version: submission.version }, { status: SubmissionStatus.WITHDRAWN, version: submission.version + 1, updatedAt: new Date() });
       if (updated === 0) throw new LotseError(ErrorCode.CONFLICT);
       em.create(SubmissionEventEntity, {
@@ -57,7 +60,7 @@ export class ApplicantStatusService {
       // the applicant's right to erasure: in the same transaction, with a deletion record (archive/erasure.ts)
       if (erase) await eraseWithdrawnCase(em, submission.id);
     });
-    return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: submission.id }), locale);
+    return this.view(await this.em.fork().findOneOrFail(SubmissionEntity, { id: authenticated.id }), locale);
   }
 
   /** The submission for a reference number and access code; NOT_FOUND for either wrong, with a limit on failures per reference. */

@@ -47,27 +47,28 @@ export class CasesResolver {
   }
 
   @RequirePermission(Permission.SUBMISSION_PROCESS)
-  @Mutation(() => Case)
+  @Mutation(() => Case, { description: 'Assigns a submission; with expectedVersion, a stale version gets CONFLICT.' })
   assignSubmission(
     @Context() ctx: GraphQLContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('assigneeId', { type: () => String }) assigneeId: string,
+    @Args('expectedVersion', { type: () => Int, nullable: true, description: 'The version the caller saw; stale gets CONFLICT.' }) expectedVersion?: number,
   ): Promise<Case> {
-    return this.cases.assign(principal(ctx), id, assigneeId);
+    return this.cases.assign(principal(ctx), id, assigneeId, expectedVersion ?? undefined);
   }
 
   @RequirePermission(Permission.SUBMISSION_PROCESS)
-  @Mutation(() => Case, { description: 'Asks the applicant for documents (status DOCUMENTS_REQUESTED).' })
+  @Mutation(() => Case, { description: 'Asks the applicant for documents (status DOCUMENTS_REQUESTED); with expectedVersion, a stale version gets CONFLICT.' })
   async requestDocuments(
     @Context() ctx: GraphQLContext,
     @Args('id', { type: () => ID }) id: string,
     @Args('items', { type: () => [String] }) items: string[],
     @Args('publicNote', { type: () => String, nullable: true }) publicNote?: string,
+    @Args('expectedVersion', { type: () => Int, nullable: true, description: 'The version the caller saw; stale gets CONFLICT.' }) expectedVersion?: number,
   ): Promise<Case> {
     if (items.length === 0 || items.length > 20 || items.some((i) => i.length === 0 || i.length > 300)) {
       throw badUserInput('Bitte 1 bis 20 Unterlagen mit je höchstens 300 Zeichen nennen.', { argument: 'items' });
     }
-    const current = await this.cases.get(principal(ctx), id);
-    return this.cases.transition(principal(ctx), id, SubmissionStatus.DOCUMENTS_REQUESTED, current.version, publicNote, undefined, items);
+    return this.cases.transition(principal(ctx), id, SubmissionStatus.DOCUMENTS_REQUESTED, expectedVersion ?? undefined, publicNote, undefined, items);
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
+import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
 import type { Principal } from '../common/auth/access.guard.js';
 import { ErrorCode } from '../common/errors/error-code.js';
@@ -16,6 +16,13 @@ import { recordRetentionTrigger } from '../archive/retention-rules.js';
 import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
 
 const NOTE_MAX = 4000;
+/** A stale version: the caller learns what the row looks like now, so that it can reload and decide again. */
+export const conflict = (currentVersion: number, currentStatus: string) =>
+  new LotseError(
+    ErrorCode.CONFLICT,
+    `Der Vorgang wurde inzwischen geändert (jetzt Version ${currentVersion}, Status ${currentStatus}). Bitte laden Sie ihn neu.`,
+    { currentVersion, currentStatus },
+  );
 const caseNotFound = () => new LotseError(ErrorCode.NOT_FOUND, 'Diesen Vorgang gibt es nicht oder Sie dürfen ihn nicht sehen.');
 
 /**
@@ -67,24 +74,29 @@ export class CasesService {
     return this.toCase(row, (await this.events([row.id])).get(row.id) ?? []);
   }
 
-  async transition(principal: Principal, id: string, to: SubmissionStatus, expectedVersion: number, publicNote?: string, internalNote?: string, items?: string[]): Promise<Case> {
+  /**
+   * Version first: the row is locked (`SELECT … FOR UPDATE`) and its version compared with `expectedVersion` before
+   * any rule is checked, so a stale caller always gets CONFLICT (with the current version and status), and
+   * INVALID_TRANSITION means the caller saw the current state and the rule forbids the step. Without
+   * `expectedVersion` (requestDocuments of older clients) the locked row's version is taken.
+   */
+  async transition(principal: Principal, id: string, to: SubmissionStatus, expectedVersion: number | undefined, publicNote?: string, internalNote?: string, items?: string[]): Promise<Case> {
     for (const [name, note] of [['publicNote', publicNote], ['internalNote', internalNote]] as const) {
       if (note && note.length > NOTE_MAX) throw badUserInput(`„${name}“ darf höchstens ${NOTE_MAX} Zeichen haben.`, { argument: name });
     }
     await this.em.fork().transactional(async (em) => {
-      const row = await this.visible(em, principal, id);
+      const row = await this.locked(em, principal, id, expectedVersion);
+      const version = row.version;
       const from = row.status as SubmissionStatus;
-      // a stale version is a conflict whatever the status it has moved to
-      if (row.version !== expectedVersion) throw new LotseError(ErrorCode.CONFLICT, undefined, { currentVersion: row.version });
       if (to === SubmissionStatus.WITHDRAWN || !canTransition(from, to)) {
         throw new LotseError(ErrorCode.INVALID_TRANSITION, `Ein Vorgang im Status ${from} kann nicht in den Status ${to} wechseln.`, { from, to });
       }
       const updated = await em.nativeUpdate(
         SubmissionEntity,
-        { id, version: expectedVersion },
-        { status: to, version: expectedVersion + 1, updatedAt: new Date(), ...(items ? { requestedDocuments: items } : {}) },
+        { id, version },
+        { status: to, version: version + 1, updatedAt: new Date(), ...(items ? { requestedDocuments: items } : {}) },
       );
-      if (updated === 0) throw new LotseError(ErrorCode.CONFLICT, undefined, { currentVersion: row.version });
+      if (updated === 0) throw conflict(version, from); // cannot happen under the lock; kept as the last guard
       em.create(SubmissionEventEntity, {
         submissionId: id,
         kind: items ? 'DOCUMENTS_REQUESTED' : 'STATUS_CHANGED',
@@ -101,16 +113,17 @@ export class CasesService {
       if (FINAL.has(to)) await em.nativeUpdate(DocumentRequestEntity, { submissionId: id, status: 'OPEN' }, { status: 'CANCELLED', updatedAt: new Date() });
       await em.flush();
       await recordRetentionTrigger(em, row, to, new Date());
-      await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: expectedVersion + 1 } as SubmissionEntity, { from, to, publicNote });
+      await this.publisher.submissionEvent(em, 'submission.status_changed', { ...row, status: to, version: version + 1 } as SubmissionEntity, { from, to, publicNote });
     });
     return this.get(principal, id);
   }
 
-  async assign(principal: Principal, id: string, assigneeId: string): Promise<Case> {
+  async assign(principal: Principal, id: string, assigneeId: string, expectedVersion?: number): Promise<Case> {
     if (!/^[\w.@:-]{1,200}$/.test(assigneeId)) throw badUserInput('Die Kennung der Bearbeiterin oder des Bearbeiters ist ungültig.', { argument: 'assigneeId' });
     await this.em.fork().transactional(async (em) => {
-      const row = await this.visible(em, principal, id);
-      await em.nativeUpdate(SubmissionEntity, { id }, { assigneeId, version: row.version + 1, updatedAt: new Date() });
+      const row = await this.locked(em, principal, id, expectedVersion);
+      const updated = await em.nativeUpdate(SubmissionEntity, { id, version: row.version }, { assigneeId, version: row.version + 1, updatedAt: new Date() });
+      if (updated === 0) throw conflict(row.version, row.status);
       em.create(SubmissionEventEntity, { submissionId: id, kind: 'ASSIGNED', actorType: 'STAFF', actorId: principal.subject, internalNote: `zugewiesen an ${assigneeId}` });
       await em.flush();
     });
@@ -120,6 +133,19 @@ export class CasesService {
   /** The submission itself, when the caller may see it (NOT_FOUND otherwise). */
   entity(principal: Principal, id: string): Promise<SubmissionEntity> {
     return this.visible(this.em, principal, id);
+  }
+
+  /** The visible row, locked for this transaction; CONFLICT when `expectedVersion` is given and stale. */
+  private async locked(em: EntityManager, principal: Principal, id: string, expectedVersion: number | undefined): Promise<SubmissionEntity> {
+    if (!/^[0-9a-f-]{36}$/.test(id)) throw caseNotFound();
+    const row = await em.findOne(
+      SubmissionEntity,
+      { id, organisationId: { $in: await this.visibleOrganisations(principal) } },
+      { lockMode: LockMode.PESSIMISTIC_WRITE, refresh: true },
+    );
+    if (!row) throw caseNotFound();
+    if (expectedVersion !== undefined && row.version !== expectedVersion) throw conflict(row.version, row.status);
+    return row;
   }
 
   private async visible(em: EntityManager, principal: Principal, id: string): Promise<SubmissionEntity> {

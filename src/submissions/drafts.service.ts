@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
+import { assertJsonBounds } from '../common/json-bounds.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { FormsService } from '../forms/forms.service.js';
@@ -22,6 +23,7 @@ export class DraftsService {
 
   async save(formId: string, version: string, data: unknown, resumeToken?: string | null): Promise<DraftReceipt> {
     if (data === null || typeof data !== 'object' || Array.isArray(data)) throw new LotseError(ErrorCode.FORM_DATA_NOT_OBJECT);
+    assertJsonBounds(data); // the draft is serialised (recursively) for the database
     await this.forms.submittable(formId, version);
     const now = new Date();
     const expiresAt = new Date(now.getTime() + this.config.draftTtlDays * 86_400_000);

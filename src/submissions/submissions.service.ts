@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { assertJsonBounds } from '../common/json-bounds.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -57,6 +58,7 @@ export class SubmissionsService {
       data = await this.drafts.dataFor(input.resumeToken, input.formId, input.version);
     }
     if (typeof data !== 'object' || Array.isArray(data)) throw new LotseError(ErrorCode.FORM_DATA_NOT_OBJECT);
+    assertJsonBounds(data); // also when called without the JSON scalar (drafts, scripts)
     const canonical = canonicalJson(data);
     const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data }));
 

@@ -130,6 +130,43 @@ describe('caseworkers, applicants and the workflow', () => {
     expect(final.timeline.filter((e: Json) => e.actorType === 'STAFF')).toHaveLength(1);
   });
 
+  it('answers a stale version with CONFLICT (current version and status), even where the rule would forbid the step', async () => {
+    const fresh = await submit({ ...VALID, name: 'Veraltet' });
+    const id = await idOf(fresh.referenceNumber);
+    const won = await t.gql<Json>(TRANSITION, { id, to: 'REJECTED', v: 2 }, town);
+    expect(won.body.data!.transitionSubmission).toMatchObject({ status: 'REJECTED', version: 3 });
+    // REJECTED -> IN_REVIEW is forbidden, but this caller saw version 2: it must learn that the case changed
+    const stale = await t.gql<Json>(TRANSITION, { id, to: 'IN_REVIEW', v: 2 }, town);
+    expect(stale.body.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'REJECTED' });
+    const staleDocs = await t.gql<Json>('mutation($id: ID!, $v: Int) { requestDocuments(id: $id, items: ["Pass"], expectedVersion: $v) { status } }', { id, v: 2 }, town);
+    expect(staleDocs.body.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 3 });
+    const staleAssign = await t.gql<Json>('mutation($id: ID!, $v: Int) { assignSubmission(id: $id, assigneeId: "m.muster", expectedVersion: $v) { version } }', { id, v: 2 }, town);
+    expect(staleAssign.body.errors?.[0].extensions).toMatchObject({ code: 'CONFLICT', currentVersion: 3, currentStatus: 'REJECTED' });
+    const assigned = await t.gql<Json>('mutation($id: ID!, $v: Int) { assignSubmission(id: $id, assigneeId: "m.muster", expectedVersion: $v) { version assigneeId } }', { id, v: 3 }, town);
+    expect(assigned.body.data!.assignSubmission).toEqual({ version: 4, assigneeId: 'm.muster' });
+    // with the current version, the rule decides
+    const forbidden = await t.gql<Json>(TRANSITION, { id, to: 'IN_REVIEW', v: 4 }, town);
+    expect(forbidden.body.errors?.[0].extensions?.code).toBe('INVALID_TRANSITION');
+    const final = (await t.gql<Json>(CASE, { id }, town)).body.data!.submission;
+    expect(final).toMatchObject({ status: 'REJECTED', version: 4, requestedDocuments: [] });
+  });
+
+  it('never answers INVALID_TRANSITION to concurrent callers with the same version (20 pairs)', async () => {
+    const ids: string[] = [];
+    for (let i = 0; i < 20; i++) ids.push(await idOf((await submit({ ...VALID, name: `Paar ${i}` })).referenceNumber));
+    // five pairs at a time, so that the test's small connection pool is not what the callers wait for
+    const codes: string[] = [];
+    for (let i = 0; i < ids.length; i += 5) {
+      const results = await Promise.all(
+        ids.slice(i, i + 5).flatMap((id) => [t.gql<Json>(TRANSITION, { id, to: 'APPROVED', v: 2 }, town), t.gql<Json>(TRANSITION, { id, to: 'DOCUMENTS_REQUESTED', v: 2 }, town)]),
+      );
+      codes.push(...results.map((r) => String(r.body.errors?.[0].extensions?.code ?? 'OK')));
+    }
+    expect(codes.filter((c) => c === 'INVALID_TRANSITION')).toEqual([]);
+    expect(codes.filter((c) => c === 'OK')).toHaveLength(20);
+    expect(codes.filter((c) => c === 'CONFLICT')).toHaveLength(20);
+  });
+
   it('lets the applicant withdraw before a decision, not after', async () => {
     const fresh = await submit({ ...VALID, name: 'Rückzug' });
     const withdraw = 'mutation($r: String!, $c: String!) { withdrawSubmission(referenceNumber: $r, accessCode: $c, reason: "Umgezogen") { status withdrawable } }';

@@ -3,7 +3,7 @@ import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { Role } from '../../src/auth/roles.js';
 import { QueueService } from '../../src/delivery/queue.service.js';
 import { verifyWebhook } from '../../src/delivery/signature.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { allowReceivers, startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { freePort, withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
@@ -80,6 +80,7 @@ describe('webhook delivery', () => {
         WEBHOOK_RETRY_DELAY_SECONDS: '1',
         QUEUE_EXPIRE_SECONDS: '2',
         QUEUE_SUPERVISE_SECONDS: '1',
+        ...allowReceivers(receiverUrl),
       },
     });
     await t.app.get(CatalogSyncService).sync(copy.dir);

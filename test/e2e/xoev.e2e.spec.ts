@@ -7,7 +7,7 @@ import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { Role } from '../../src/auth/roles.js';
 import { canonicalJson } from '../../src/common/canonical-json.js';
 import { parseMessage } from '../../src/xoev/message.parser.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { allowReceivers, startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { freePort, withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
@@ -51,7 +51,7 @@ describe('XÖV export of submissions', () => {
     const port = await freePort();
     await new Promise<void>((r) => receiver.listen(port, '127.0.0.1', r));
     copy = await CatalogCopy.of();
-    t = await startTestApp({ env: { WORKER_ENABLED: 'true', SUBMIT_RATE_LIMIT_PER_HOUR: '1000', QUEUE_SUPERVISE_SECONDS: '1' } });
+    t = await startTestApp({ env: { WORKER_ENABLED: 'true', SUBMIT_RATE_LIMIT_PER_HOUR: '1000', QUEUE_SUPERVISE_SECONDS: '1', ...allowReceivers(`http://127.0.0.1:${port}`) } });
     await t.app.get(CatalogSyncService).sync(copy.dir);
     caseworker = await bearer(t.config, Role.CASEWORKER, '03453004');
     const admin = await bearer(t.config, Role.ADMIN, '03453004');

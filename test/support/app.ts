@@ -1,5 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { createApp } from '../../src/app.factory.js';
+import { closeApp, createApp } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
 import { createTestDatabase } from './postgres.js';
@@ -18,6 +18,14 @@ export interface TestApp {
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T>>;
   close(): Promise<void>;
 }
+
+/**
+ * WEBHOOK_ALLOWED_HOSTS for test receivers on the loopback interface: the URL policy refuses loopback receivers
+ * unless the operator lists them, and tests list theirs exactly (host:port), never a wildcard.
+ */
+export const allowReceivers = (...urls: string[]): Record<string, string> => ({
+  WEBHOOK_ALLOWED_HOSTS: urls.map((u) => `${new URL(u).hostname}:${new URL(u).port}`).join(','),
+});
 
 /**
  * The whole application on a free port, over real HTTP, with a database of its own
@@ -57,7 +65,8 @@ export async function startTestApp(
       return { status: res.status, body: (await res.json()) as GraphQLResponse<never>["body"], headers: res.headers };
     },
     close: async () => {
-      await app.close();
+      // the service's own shutdown path: drain (no waiting on keep-alive connections), queue, ORM
+      await closeApp(app);
       await owned?.drop();
     },
   };

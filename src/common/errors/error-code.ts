@@ -17,6 +17,8 @@ export enum ErrorCode {
   INTROSPECTION_DISABLED = 'INTROSPECTION_DISABLED',
   BATCHING_NOT_SUPPORTED = 'BATCHING_NOT_SUPPORTED',
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  INPUT_TOO_DEEP = 'INPUT_TOO_DEEP',
+  INPUT_TOO_LARGE = 'INPUT_TOO_LARGE',
   NOT_FOUND = 'NOT_FOUND',
   ROUTE_NOT_FOUND = 'ROUTE_NOT_FOUND',
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
@@ -54,6 +56,7 @@ export enum ErrorCode {
   SCANNER_UNAVAILABLE = 'SCANNER_UNAVAILABLE',
   ATTACHMENT_INVALID = 'ATTACHMENT_INVALID',
   UPLOAD_MALFORMED = 'UPLOAD_MALFORMED',
+  WEBHOOK_URL_FORBIDDEN = 'WEBHOOK_URL_FORBIDDEN',
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
@@ -114,6 +117,16 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     en: 'Batched requests are not supported.',
   },
   BAD_USER_INPUT: { status: 400, de: 'Die Eingabe ist ungültig.', en: 'The input is invalid.' },
+  INPUT_TOO_DEEP: {
+    status: 400,
+    de: 'Die Eingabe ist zu tief verschachtelt.',
+    en: 'The input is nested too deeply.',
+  },
+  INPUT_TOO_LARGE: {
+    status: 413,
+    de: 'Die Eingabe enthält zu viele Werte.',
+    en: 'The input contains too many values.',
+  },
   NOT_FOUND: { status: 404, de: 'Der Eintrag wurde nicht gefunden.', en: 'The entry was not found.' },
   ROUTE_NOT_FOUND: { status: 404, de: 'Diese Adresse gibt es nicht.', en: 'This route does not exist.' },
   METHOD_NOT_ALLOWED: {
@@ -282,6 +295,11 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     status: 400,
     de: 'Der Upload ist unvollständig: erst die Textfelder, dann genau eine Datei im Teil „file“.',
     en: 'The upload is incomplete: text fields first, then exactly one file in the part "file".',
+  },
+  WEBHOOK_URL_FORBIDDEN: {
+    status: 400,
+    de: 'Diese Adresse ist für Webhooks nicht erlaubt: Sie zeigt auf ein lokales, privates oder reserviertes Netz oder auf diesen Server.',
+    en: 'This address is not allowed for webhooks: it points to a local, private or reserved network or to this server.',
   },
   SERVICE_UNAVAILABLE: {
     status: 503,

@@ -21,4 +21,16 @@ export class WebhookSubscriptionEntity extends BaseEntity {
   /** The event types delivered to this URL; null for all. */
   @Property({ type: 'text[]', nullable: true })
   eventTypes?: string[] | null;
+
+  /** When a delivery last succeeded. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  lastSuccessAt?: Date | null;
+
+  /** Since when every attempt has failed (null while deliveries succeed). */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  failingSince?: Date | null;
+
+  /** Set when the receiver failed for WEBHOOK_DISABLE_AFTER; no attempts until an administrator resumes it. */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  pausedAt?: Date | null;
 }
