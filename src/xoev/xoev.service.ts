@@ -119,11 +119,20 @@ export class XoevService {
       this.logger.error({ msg: 'XÖV export does not validate; not delivered', referenceNumber: submission.referenceNumber, errors: validation.errors.slice(0, 20) });
       throw new LotseError(ErrorCode.EXPORT_INVALID);
     }
-    // two concurrent first exports: the first insert wins, and both hand out the winner
-    await em.execute(
-      'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
-      [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
-    );
+    // two concurrent first exports: the first insert wins, and both hand out the winner. The submission row is
+    // locked first and the erasure checked in a later statement (a fresh snapshot): a message built from data
+    // that an erasure (archive deletion, withdrawal with erasure) removed meanwhile is never stored.
+    const erased = await em.fork().transactional(async (tx) => {
+      await tx.execute('select 1 from submission where id = ? for share', [submission.id]);
+      const [deleted] = await tx.execute<Array<{ n: number }>>('select count(*)::int as n from deletion_record where submission_id = ?', [submission.id]);
+      if (deleted.n > 0) return true;
+      await tx.execute(
+        'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
+        [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
+      );
+      return false;
+    });
+    if (erased) throw new LotseError(ErrorCode.NOT_FOUND, 'Die Daten dieses Vorgangs sind gelöscht.', { submissionId: submission.id }, 'The data of this case has been erased.');
     return exportOf(await this.em.fork().findOneOrFail(SubmissionExportEntity, { submissionId: submission.id }), submission.referenceNumber, attachments);
   }
 }
