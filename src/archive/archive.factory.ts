@@ -4,12 +4,17 @@ import type { AppConfig } from '../config/config.js';
 import { FormsService } from '../forms/forms.service.js';
 import { XoevService } from '../xoev/xoev.service.js';
 import { ApplicationFiles } from '../attachments/application-files.js';
+import { ApplicationPdfService } from '../attachments/application-pdf.service.js';
 import { PgAttachmentStorage } from '../attachments/storage/pg-attachment-storage.js';
 import { ArchiveService } from './archive.service.js';
-import { XoevMessageSource } from './document-sources.js';
+import { CaseFilesSource, XoevMessageSource } from './document-sources.js';
 
-/** The archive service with its document sources, for the CLI (the Nest module wires the same). */
+/**
+ * The archive service with its document sources (the XÖV message; the application PDF, the applicant's files and the
+ * case documents), for the CLI, the API and the deletion job.
+ */
 export function createArchiveService(em: EntityManager, config: AppConfig, logger?: Logger, xoev?: XoevService): ArchiveService {
-  const exporter = xoev ?? new XoevService(new FormsService(em), em, config, new ApplicationFiles(em, new PgAttachmentStorage(em, config)));
-  return new ArchiveService(em, config, [new XoevMessageSource(exporter)], logger);
+  const storage = new PgAttachmentStorage(em, config);
+  const exporter = xoev ?? new XoevService(new FormsService(em), em, config, new ApplicationFiles(em, storage));
+  return new ArchiveService(em, config, [new XoevMessageSource(exporter), new CaseFilesSource(em, new ApplicationPdfService(em), storage)], logger);
 }

@@ -59,7 +59,7 @@ export class ArchiveService {
     if (candidates.length === 0) throw new LotseError(ErrorCode.ARCHIVE_NOTHING_DUE, undefined, { organisationId, asOf });
     const offerId = randomUUID();
     const messageId = randomUUID();
-    const records = await Promise.all(candidates.map((c) => this.record(em, c, false)));
+    const records = await this.records(em, candidates, false);
     const xml = build0501(await this.kopf(em, organisationId, offerId, '0501'), records);
     await this.assertValid(xml, '0501', offerId);
     await em.transactional(async (tx) => {
@@ -145,7 +145,7 @@ export class ArchiveService {
       await em.nativeUpdate(ArchiveOfferEntity, { id: offerId, state: 'EVALUATED' }, { state: 'CLOSED', closedAt: new Date(), receipt: 'NONE', updatedAt: new Date() });
       return { offerId, records: 0, closed: true };
     }
-    const records = await Promise.all(chosen.map((c) => this.record(em, c, true)));
+    const records = await this.records(em, chosen, true);
     for (const d of records.flatMap((r) => r.documents)) {
       if (!this.formatCodes.has(d.mediaType)) {
         throw new LotseError(ErrorCode.ARCHIVE_FORMAT_CODE_MISSING, `Für „${d.mediaType}“ ist kein Code der xdomea-Codeliste Dateiformat eingerichtet (XDOMEA_FORMAT_CODES).`, { mediaType: d.mediaType });
@@ -286,6 +286,13 @@ export class ArchiveService {
     };
   }
 
+  /** One record after the other: each reads its files and renders its PDF, so that a large offer does not take every pooled connection at once. */
+  private async records(em: EntityManager, rows: CaseRetentionEntity[], withDocuments: boolean): Promise<CaseRecord[]> {
+    const records: CaseRecord[] = [];
+    for (const row of rows) records.push(await this.record(em, row, withDocuments));
+    return records;
+  }
+
   /** The case as an xdomea record: catalog metadata, the event history as protocol, documents when handing over. */
   private async record(em: EntityManager, retention: CaseRetentionEntity, withDocuments: boolean): Promise<CaseRecord & { submission: SubmissionEntity }> {
     const submission = await em.findOneOrFail(SubmissionEntity, { id: retention.submissionId });
@@ -295,7 +302,7 @@ export class ArchiveService {
       em.find(SubmissionEventEntity, { submissionId: submission.id }, { orderBy: { createdAt: 'asc', id: 'asc' } }),
     ]);
     const documents = [];
-    for (const source of this.sources) documents.push(...(await source.documentsFor(submission, retention.recordId)));
+    for (const source of this.sources) documents.push(...(await source.documentsFor(submission, retention.recordId, withDocuments)));
     const rule = retention.rule;
     return {
       submission,

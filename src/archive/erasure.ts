@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { pgTextArray } from '../attachments/storage/pg-attachment-storage.js';
 import { QUEUE_SCHEMA } from '../delivery/queue.service.js';
 import { DeletionRecordEntity, type DeletionReason } from './entities/deletion-record.entity.js';
 
@@ -7,7 +8,7 @@ type Row = Record<string, unknown>;
 
 /**
  * One step of the erasure of a case: reads what it is about to remove (for the proof hash), then removes or
- * empties it. The documents issue adds its own steps (attachment rows and stored files) to {@link ERASURE_STEPS}.
+ * empties it.
  */
 export interface ErasureStep {
   table: string;
@@ -21,7 +22,68 @@ const exec = (em: EntityManager, sql: string, params: unknown[]) => em.getConnec
  * reference number, form, service, organisation, municipality, status, dates and version; the events with their
  * kinds, statuses, actors and times. Everything the applicant wrote or that names them goes.
  */
+/** The ids of every upload of a case: bound to it, sent for one of its requests or added as a case document. */
+const CASE_ATTACHMENTS = 'select id from attachment where submission_id = ? union select attachment_id from case_document where submission_id = ?';
+
 export const ERASURE_STEPS: ErasureStep[] = [
+  {
+    // stored contents (content-addressed, each once): only those no upload of another case refers to. Runs first,
+    // while the case's attachment rows still say which contents are its own. Contents an upload in progress holds
+    // (it locked the row to reuse it) are skipped: that upload refers to them; the sweeper removes leftovers.
+    table: 'attachment_blob',
+    async run(em, id) {
+      const candidates = await exec(
+        em,
+        `select b.sha256 from attachment_blob b
+          where b.sha256 in (select a.sha256 from attachment a where a.id in (${CASE_ATTACHMENTS}))
+            and not exists (select 1 from attachment o where o.sha256 = b.sha256 and o.id not in (${CASE_ATTACHMENTS}))
+          order by b.sha256 for update of b skip locked`,
+        [id, id, id, id],
+      );
+      if (candidates.length === 0) return { removed: [], count: 0 };
+      // checked again in a fresh statement: an upload of the same content that committed meanwhile keeps it
+      const gone = await exec(
+        em,
+        `delete from attachment_blob b where b.sha256 = any(?::text[])
+            and not exists (select 1 from attachment o where o.sha256 = b.sha256 and o.id not in (${CASE_ATTACHMENTS}))
+          returning sha256, size, chunks`,
+        [pgTextArray(candidates.map((c) => c.sha256 as string)), id, id],
+      );
+      if (gone.length > 0) await exec(em, 'delete from attachment_chunk where blob_key = any(?::text[])', [pgTextArray(gone.map((g) => g.sha256 as string))]);
+      gone.sort((a, b) => String(a.sha256).localeCompare(String(b.sha256)));
+      return { removed: gone, count: gone.length };
+    },
+  },
+  {
+    // every upload of the case: names, types, sizes, hashes, uploader and client address
+    table: 'attachment',
+    async run(em, id) {
+      const rows = await exec(
+        em,
+        `delete from attachment where id in (${CASE_ATTACHMENTS})
+          returning id, sha256, file_name, media_type, size, purpose, field, pointer, request_id, uploaded_by, client_address, created_at`,
+        [id, id],
+      );
+      rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      return { removed: rows, count: rows.length };
+    },
+  },
+  {
+    table: 'case_document',
+    async run(em, id) {
+      const rows = await exec(em, 'delete from case_document where submission_id = ? returning id, attachment_id, title, source, visible_to_applicant, request_id, pointer, added_by, created_at', [id]);
+      rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      return { removed: rows, count: rows.length };
+    },
+  },
+  {
+    table: 'document_request',
+    async run(em, id) {
+      const rows = await exec(em, 'delete from document_request where submission_id = ? returning id, items, status, requested_by, fulfilled_at, created_at', [id]);
+      rows.sort((a, b) => String(a.id).localeCompare(String(b.id)));
+      return { removed: rows, count: rows.length };
+    },
+  },
   {
     table: 'submission',
     async run(em, id) {

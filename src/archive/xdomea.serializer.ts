@@ -31,8 +31,11 @@ export interface ArchiveDocument {
   /** xdomea object id (UUID). */
   id: string;
   title: string;
-  /** `<id>_<name>.<ext>`, as the xdomea Dateiname pattern asks. */
+  /** `<id>_<name>.<ext>`, as the xdomea Dateiname pattern asks (ASCII, unique in the ZIP). */
   fileName: string;
+  /** The name the file was uploaded with (DateinameOriginal), where it differs from {@link fileName}. */
+  originalFileName?: string;
+  /** Lower-case media type; XDOMEA_FORMAT_CODES maps it to the Dateiformat code. */
   mediaType: string;
   bytes: Uint8Array;
   sha256: string;
@@ -134,14 +137,17 @@ function dokument(d: ArchiveDocument, position: number, formatCodes: Map<string,
           'Format',
           `<xdomea:Name listURI="urn:xoev-de:xdomea:codeliste:dateiformat" listVersionID="2.0"><code>${text(formatCode)}</code></xdomea:Name>` +
             el('Version', '') +
-            el('Primaerdokument', el('Dateiname', text(d.fileName)) + opt('Ersteller', d.author) + el('DatumUhrzeit', dateTime(d.createdAt))),
+            el(
+              'Primaerdokument',
+              el('Dateiname', text(d.fileName)) + opt('DateinameOriginal', d.originalFileName) + opt('Ersteller', d.author) + el('DatumUhrzeit', dateTime(d.createdAt)),
+            ),
         ),
     );
   }
   return el(
     'Dokument',
     el('Identifikation', el('ID', d.id) + el('NummerImUebergeordnetenContainer', String(position))) +
-      el('AllgemeineMetadaten', el('Betreff', text(d.title)) + el('Bemerkung', text(`SHA-256: ${d.sha256}`)) + MEDIUM_ELECTRONIC) +
+      el('AllgemeineMetadaten', el('Betreff', text(d.title)) + el('Bemerkung', text(`SHA-256: ${d.sha256}; Medientyp: ${d.mediaType}`)) + MEDIUM_ELECTRONIC) +
       el('DatumDesSchreibens', date(d.createdAt)) +
       version,
   );

@@ -36,6 +36,11 @@ export class ExportWorker implements OnApplicationBootstrap {
         await this.events.submissionEvent(em, 'submission.exported', submission, { xml: exported.xml, metadata: exported.metadata });
       });
     } catch (error) {
+      if (error instanceof LotseError && error.code === ErrorCode.NOT_FOUND) {
+        // erased while the message was being built: nothing to deliver
+        this.logger.log({ msg: 'export skipped: case erased', submissionId });
+        return;
+      }
       if (!(error instanceof LotseError) || error.code !== ErrorCode.EXPORT_INVALID) throw error;
       const em = this.em.fork();
       em.create(SubmissionEventEntity, { submissionId, kind: 'EXPORT_FAILED', actorType: 'SYSTEM', internalNote: 'XÖV-Export nicht schemagültig; nicht ausgeliefert.' });

@@ -84,6 +84,15 @@ export class XoevService {
    * The first valid message is kept, and every later call returns it, so XML and metadata always match.
    */
   async export(submission: SubmissionEntity): Promise<XoevExport> {
+    // the applicant's files changed while the message was being built (documents sent on request): build it again
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const exported = await this.exportOnce(submission);
+      if (exported) return exported;
+    }
+    throw new LotseError(ErrorCode.CONFLICT, 'Die Unterlagen des Vorgangs ändern sich gerade; bitte erneut versuchen.', { submissionId: submission.id });
+  }
+
+  private async exportOnce(submission: SubmissionEntity): Promise<XoevExport | undefined> {
     const em = this.em.fork();
     const attachments = await this.messageAttachments(submission);
     const stored = await em.findOne(SubmissionExportEntity, { submissionId: submission.id });
@@ -119,11 +128,31 @@ export class XoevService {
       this.logger.error({ msg: 'XÖV export does not validate; not delivered', referenceNumber: submission.referenceNumber, errors: validation.errors.slice(0, 20) });
       throw new LotseError(ErrorCode.EXPORT_INVALID);
     }
-    // two concurrent first exports: the first insert wins, and both hand out the winner
-    await em.execute(
-      'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
-      [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
-    );
+    // two concurrent first exports: the first insert wins, and both hand out the winner. The submission row is
+    // locked first (a change of the case commits before, or waits) and the rest checked in later statements (fresh
+    // snapshots): a message built from data that an erasure (archive deletion, withdrawal with erasure) removed
+    // meanwhile is never stored, nor one whose list of files is no longer current (it is built again).
+    const fingerprint = (files: Array<{ id: string; sha256: string }>) => files.map((f) => `${f.id}:${f.sha256}`).join(',');
+    const outcome = await em.fork().transactional(async (tx) => {
+      await tx.execute('select 1 from submission where id = ? for share', [submission.id]);
+      const [deleted] = await tx.execute<Array<{ n: number }>>('select count(*)::int as n from deletion_record where submission_id = ?', [submission.id]);
+      if (deleted.n > 0) return 'ERASED' as const;
+      // the same list as ApplicationFiles.list, read on this transaction's connection (a second pooled connection per
+      // export could exhaust the pool while every export holds its row lock)
+      const current = await tx.execute<Array<{ id: string; sha256: string }>>(
+        `select a.id, a.sha256 from case_document d join attachment a on a.id = d.attachment_id
+          where d.submission_id = ? and d.source in ('FORM', 'APPLICANT') order by d.created_at asc, d.id asc`,
+        [submission.id],
+      );
+      if (fingerprint(current) !== fingerprint(attachments)) return 'STALE' as const;
+      await tx.execute(
+        'insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at) values (?, ?, ?, ?, ?, now()) on conflict (submission_id) do nothing',
+        [submission.id, messageId, xml, createHash('sha512').update(xml, 'utf8').digest('hex'), formNamespace(form.formId, form.version)],
+      );
+      return 'STORED' as const;
+    });
+    if (outcome === 'STALE') return undefined;
+    if (outcome === 'ERASED') throw new LotseError(ErrorCode.NOT_FOUND, 'Die Daten dieses Vorgangs sind gelöscht.', { submissionId: submission.id }, 'The data of this case has been erased.');
     return exportOf(await this.em.fork().findOneOrFail(SubmissionExportEntity, { submissionId: submission.id }), submission.referenceNumber, attachments);
   }
 }

@@ -16,6 +16,11 @@ import { startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
+import { upload } from '../support/uploads.js';
+import { EntityManager } from '@mikro-orm/postgresql';
+import { SubmissionEntity } from '../../src/submissions/entities/submission.entity.js';
+import { XoevService } from '../../src/xoev/xoev.service.js';
+import { sampleFile } from '../../src/attachments/sample-files.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -28,10 +33,10 @@ const TRANSITION = `mutation($id: ID!, $to: SubmissionStatus!, $v: Int!) { trans
 const OVERVIEW = `query($o: ID!, $a: String) { retentionOverview(organisationId: $o, asOf: $a) { retained due offered evaluated handedOver deleted onHold inProcessing } }`;
 const HOLD = `mutation($id: ID!, $h: Boolean!, $r: String) { setLegalHold(submissionId: $id, hold: $h, reason: $r) { submissionId legalHold state } }`;
 
-function cli(args: string[], databaseUrl: string) {
+function cli(args: string[], databaseUrl: string, formatCodes = 'application/xml=TEST-XML,application/pdf=TEST-PDF') {
   const result = spawnSync(process.execPath, [join(projectRoot(), 'dist', 'src', 'archive', 'cli', 'archive.js'), ...args], {
     encoding: 'utf8',
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'Europe/Berlin', DATABASE_URL: databaseUrl, XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: 'application/xml=TEST-XML' },
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', TZ: 'Europe/Berlin', DATABASE_URL: databaseUrl, XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: formatCodes },
     timeout: 60_000,
   });
   const values = Object.fromEntries(result.stdout.trim().split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
@@ -78,6 +83,16 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
 
   it('erases the data on withdrawal before a decision, when the applicant asks, with a deletion record', async () => {
     const s = await submit('Wilhelmine Widerruf');
+    // a document the caseworker added to the case: its name, title and stored bytes go too
+    const bytesProbe = Buffer.from('Wilhelmine Vermerkinhalt').toString('hex');
+    const note = await upload(t.baseUrl, { caseId: s.id }, { name: 'Vermerk Wilhelmine.pdf', type: 'application/pdf', data: sampleFile('application/pdf', 4000, { text: 'Wilhelmine Vermerkinhalt' }) }, caseworker);
+    expect(note.status).toBe(201);
+    const added = await t.gql<Json>(`mutation($id: ID!, $a: ID!) { addCaseDocument(id: $id, attachmentId: $a, title: "Vermerk zu Wilhelmine", visibleToApplicant: false) { id } }`, { id: s.id, a: note.body.attachmentId }, caseworker);
+    expect(added.body.errors).toBeUndefined();
+    const chunks = (await sql('select t::text as row from attachment_chunk t')).rows.map((r) => r.row).join('\n');
+    expect(chunks).toContain(bytesProbe);
+    // the case as an export job loaded it before the erasure (the job may still be building its message then)
+    const stale = await t.app.get(EntityManager).fork().findOneOrFail(SubmissionEntity, { id: s.id });
     const res = await t.gql<Json>(
       `mutation($r: String!, $c: String!) { withdrawSubmission(referenceNumber: $r, accessCode: $c, reason: "Wilhelmine zieht zurück", erase: true) { status } }`,
       { r: s.referenceNumber, c: s.accessCode },
@@ -85,11 +100,15 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     expect(res.body.data!.withdrawSubmission.status).toBe('WITHDRAWN');
     const record = (await sql('select reference_number, reason, status, service_id from deletion_record where submission_id = $1', [s.id])).rows;
     expect(record).toEqual([{ reference_number: s.referenceNumber, reason: 'ERASURE_ON_WITHDRAWAL', status: 'WITHDRAWN', service_id: 'wohngeld' }]);
+    expect((await sql('select counts from deletion_record where submission_id = $1', [s.id])).rows[0].counts).toMatchObject({ attachment: 1, attachment_blob: 1, case_document: 1 });
     const tables = (await sql(`select table_schema, table_name from information_schema.tables where table_schema in ('public', 'pgboss') and table_type = 'BASE TABLE'`)).rows;
     for (const { table_schema, table_name } of tables) {
       const dump = (await sql(`select t::text as row from "${table_schema}"."${table_name}" t`)).rows.map((r) => r.row).join('\n');
-      expect({ table: table_name, found: dump.includes('Wilhelmine') }).toEqual({ table: table_name, found: false });
+      expect({ table: table_name, found: dump.includes('Wilhelmine') || dump.includes(bytesProbe) }).toEqual({ table: table_name, found: false });
     }
+    // a message built from the data before the erasure is not stored afterwards
+    await expect(t.app.get(XoevService).export(stale)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect((await sql('select count(*)::int as n from submission_export where submission_id = $1', [s.id])).rows[0].n).toBe(0);
     // kept: the case counts and can be found by staff, without its data
     const kept = (await sql('select status, data from submission where id = $1', [s.id])).rows[0];
     expect(kept).toEqual({ status: 'WITHDRAWN', data: {} });
@@ -153,6 +172,8 @@ describe('records management: erasure, legal hold, overview, deletion CLI', () =
     expect((await t.gql<Json>(DECIDE, { o: offerId, s: s.id, d: 'DESTROY' }, supervisor)).body.data!.decideArchiveRecord).toEqual({ offerId, archive: 0, destroy: 1, undecided: 0 });
     // the paper answer for the whole offer replaces it
     expect(cli(['evaluation', '--offer', offerId, '--all', 'ARCHIVE'], t.databaseUrl)).toMatchObject({ status: 0, values: { archive: '1', destroy: '0', undecided: '0' } });
+    // every case has its application PDF: without a Dateiformat code for PDF the handover is refused and nothing written
+    expect(cli(['handover', '--offer', offerId, '--out', out], t.databaseUrl, 'application/xml=TEST-XML')).toMatchObject({ status: 1, values: { error: 'ARCHIVE_FORMAT_CODE_MISSING' } });
     const handover = cli(['handover', '--offer', offerId, '--out', out], t.databaseUrl);
     expect(handover).toMatchObject({ status: 0, values: { records: '1', file: join(out, `${offerId}_Aussonderung.Aussonderung.0503.zip`) } });
     expect(cli(['delete', '--as-of', '2099-01-01'], t.databaseUrl)).toMatchObject({ values: { deleted: '0' } });
