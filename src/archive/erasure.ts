@@ -123,6 +123,14 @@ export const ERASURE_STEPS: ErasureStep[] = [
     },
   },
   {
+    // the outbox's record of each webhook delivery keeps the event it sent (with the form data): it goes with the case
+    table: 'webhook_delivery',
+    async run(em, id) {
+      const rows = await exec(em, 'delete from webhook_delivery where event::text like ? returning id, event_id, event_type, state', [`%${id}%`]);
+      return { removed: rows, count: rows.length };
+    },
+  },
+  {
     // queued webhook deliveries and e-mails carry the data and the applicant's address
     table: `${QUEUE_SCHEMA}.job`,
     async run(em, id) {

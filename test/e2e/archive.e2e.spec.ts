@@ -22,7 +22,7 @@ import { build0502, build0504, build0506, type Kopf } from '../../src/archive/xd
 import { validateXdomea } from '../../src/archive/xdomea-schema.js';
 import { parseXml } from '../../src/interop/xml/safe-xml.js';
 import type { XmlElement } from '../../src/interop/xml/xml-element.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { allowReceivers, startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
@@ -33,6 +33,8 @@ type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-ex
 
 const REFERENCE = process.env.LOTSE_REFERENCE_DIR ?? join(projectRoot(), '..', 'shared', 'reference');
 const XDOMEA = join(REFERENCE, 'xdomea');
+/** A receiver that never answers (the discard port): queued deliveries keep the applicant's data until erasure. */
+const NOWHERE = 'http://127.0.0.1:9/nowhere';
 const available = existsSync(join(XDOMEA, 'xsd-3.0.0', 'xdomea-Nachrichten-AussonderungDurchfuehren.xsd'));
 const suite = available ? describe : describe.skip;
 if (!available) console.log(`[lotse] archive (xdomea) tests skipped: no xdomea 3.0.0 XSDs in ${XDOMEA} (set LOTSE_REFERENCE_DIR)`);
@@ -131,11 +133,11 @@ suite('archiving: offer, evaluation, handover, receipt, deletion with proof', ()
       s.retention = { years: 2, trigger: 'DECIDED', archive: 'OFFER', legalBasis: 'Testregel Wohngeld', fileplanMark: '50.10.01', confidentiality: '002' };
     });
     out = await mkdtemp(join(tmpdir(), 'lotse-archive-'));
-    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: 'application/xml=TEST-XML,application/pdf=TEST-PDF', WEBHOOK_RETRY_DELAY_SECONDS: '3600', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000' } });
+    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', XDOMEA_XSD_DIR: XDOMEA, XDOMEA_FORMAT_CODES: 'application/xml=TEST-XML,application/pdf=TEST-PDF', WEBHOOK_RETRY_DELAY_SECONDS: '3600', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000', ...allowReceivers(NOWHERE) } });
     await t.app.get(CatalogSyncService).sync(copy.dir);
     // a webhook that never answers: its queued deliveries carry the applicant's data until erasure
     const admin = await bearer(t.config, Role.ADMIN, 'test-soziales');
-    expect((await t.gql<Json>('mutation { registerWebhook(url: "http://127.0.0.1:9/nowhere") { id } }', undefined, admin)).body.errors).toBeUndefined();
+    expect((await t.gql<Json>('mutation($u: String!) { registerWebhook(url: $u) { id } }', { u: NOWHERE }, admin)).body.errors).toBeUndefined();
     archive = createArchiveService(t.app.get(EntityManager).fork(), t.config, undefined, t.app.get(XoevService));
     const county = await bearer(t.config, Role.CASEWORKER, 'test-soziales');
     const verkehr = await bearer(t.config, Role.CASEWORKER, 'test-verkehr');

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +8,7 @@ import { join } from 'node:path';
 import { Role } from '../../src/auth/roles.js';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { sampleFile } from '../../src/attachments/sample-files.js';
-import { startTestApp, type TestApp } from '../support/app.js';
+import { allowReceivers, startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { DOKUMENTE_FORM } from '../support/dokumente-form.js';
 import { withClient } from '../support/postgres.js';
@@ -62,11 +64,17 @@ describe('documents after submission: requests, answers, notices and downloads',
   const bescheidData = sampleFile('application/pdf', 7000, { text: 'Bescheid: bewilligt' });
   let receipt: Json;
   let caseId: string;
+  // the case organisation's Fachverfahren: a local receiver that the URL policy is told to allow
+  let receiver: Server;
+  let hookUrl: string;
 
   beforeAll(async () => {
     copy = await CatalogCopy.of();
     await copy.write('forms/dokumente/1.0.json', DOKUMENTE_FORM);
-    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000' } });
+    receiver = createServer((_req, res) => res.writeHead(204).end());
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    hookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    t = await startTestApp({ env: { SUBMIT_RATE_LIMIT_PER_HOUR: '1000', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000', ...allowReceivers(hookUrl) } });
     await t.app.get(CatalogSyncService).sync(copy.dir);
     county = await bearer(t.config, Role.CASEWORKER, '03453');
     town = await bearer(t.config, Role.CASEWORKER, '03453004');
@@ -82,6 +90,7 @@ describe('documents after submission: requests, answers, notices and downloads',
   afterAll(async () => {
     await t.close();
     await copy.destroy();
+    await new Promise((resolve) => receiver.close(resolve));
   });
 
   it('lists the form attachments as documents of the case and lets the caseworker download them', async () => {
@@ -125,7 +134,7 @@ describe('documents after submission: requests, answers, notices and downloads',
     // a webhook of the case's organisation gets references with signed links, not bytes
     const org = (await withClient(t.databaseUrl, (c) => c.query('select organisation_id from submission where id = $1', [caseId]))).rows[0].organisation_id;
     const admin = await bearer(t.config, Role.ADMIN, org);
-    const hook = await t.gql<Json>('mutation($u: String!) { registerWebhook(url: $u, eventTypes: ["submission.documents_received"]) { id } }', { u: 'https://fachverfahren.example.org/hook' }, admin);
+    const hook = await t.gql<Json>('mutation($u: String!) { registerWebhook(url: $u, eventTypes: ["submission.documents_received"]) { id } }', { u: hookUrl }, admin);
     expect(hook.body.errors).toBeUndefined();
 
     const answered = await t.gql<Json>(SUBMIT_DOCS, { r: receipt.referenceNumber, c: receipt.accessCode, q: request.id, a: [uploaded.body.attachmentId] });
