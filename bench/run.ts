@@ -4,7 +4,8 @@
  *   (a) the `services` query (20 nodes) against a bare Fastify route answering the same JSON;
  *   (b) `submitForm` against a raw pg INSERT of the same row behind a bare Fastify route;
  *   (c) a burst of malformed requests, reporting the service's memory before and after;
- *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder;
+ *   (d) XÖV export in-process: message building with and without XSD validation against a schema-less XMLBuilder,
+ *       and the validation against native `xmllint --schema` validating the same messages (schemas compiled once);
  *   (e) imports in-process: the XDatenfelder pipeline against plain fast-xml-parser, and the refusal of hostile files;
  *   (f) uploads of 1 MB and 10 MB files against raw pg writes of the same bytes, memory during 10 × 20 MB in
  *       parallel, and 200 refused uploads (memory and rows before and after).
@@ -125,21 +126,24 @@ try {
   const uploads = await uploadBench(base, `postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, service.pid!, DURATION / 2);
   const webhookDelivery = await webhookBench(`postgresql://postgres:${encodeURIComponent(password)}@127.0.0.1:${pgPort}/lotse`, receiver, WEBHOOK_CONCURRENCY, Number(process.env.BENCH_WEBHOOK_EVENTS ?? 10_000));
 
+  const measured = { servicesList: +(servicesLotse.rps / servicesBare.rps).toFixed(3), submitForm: +(submitLotse.rps / insertBare.rps).toFixed(3) };
   const results = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     load: { tool: 'autocannon', connections: CONNECTIONS, durationSeconds: DURATION },
-    servicesQuery: { lotse: servicesLotse, bareFastify: servicesBare, ratio: +(servicesLotse.rps / servicesBare.rps).toFixed(3) },
-    submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: +(submitLotse.rps / insertBare.rps).toFixed(3) },
+    servicesQuery: { lotse: servicesLotse, bareFastify: servicesBare, ratio: measured.servicesList },
+    submitForm: { lotse: submitLotse, rawPgInsert: insertBare, ratio: measured.submitForm },
     xoevExport,
     imports,
     uploads,
     webhookDelivery,
     ratios: {
-      servicesQuery: +(servicesLotse.rps / servicesBare.rps).toFixed(3),
-      submitForm: +(submitLotse.rps / insertBare.rps).toFixed(3),
+      ...measured,
+      xoevValidated: xoevExport.ratioAgainstXmllint,
       webhookDelivery: webhookDelivery.ratio,
     },
+    p99ms: { servicesList: servicesLotse.p99, submitForm: submitLotse.p99 },
+    xoev: { validatedPerSecond: xoevExport.buildAndValidatePerSecond, xmllintValidatedPerSecond: xoevExport.xmllintValidatedPerSecond },
     malformedRequests: { requests: bad.rps * DURATION, non2xx: bad.non2xx, rssBeforeMiB: +(rssBefore / 2 ** 20).toFixed(1), rssAfterMiB: +(rssAfter / 2 ** 20).toFixed(1) },
   };
   const row = (name: string, r: { rps: number; p99: number }) => `${name.padEnd(34)} ${String(r.rps).padStart(7)} req/s   p99 ${String(r.p99).padStart(4)} ms`;
@@ -151,6 +155,11 @@ try {
   console.log(`ratio submitForm: ${results.submitForm.ratio}`);
   console.log(`XÖV export (${xoevExport.form}): build ${xoevExport.buildPerSecond}/s, build + XSD validation ${xoevExport.buildAndValidatePerSecond}/s, XMLBuilder baseline ${xoevExport.xmlBuilderPerSecond}/s`);
   console.log(`ratio export: ${xoevExport.ratioBuild} (build), ${xoevExport.ratioBuildAndValidate} (build + validation)`);
+  console.log(
+    xoevExport.xmllintValidatedPerSecond === null
+      ? 'xmllint not installed (Debian libxml2-utils): no native baseline for validation'
+      : `XSD validation vs native xmllint --schema (compiled once): ${xoevExport.buildAndValidatePerSecond}/s vs ${xoevExport.xmllintValidatedPerSecond}/s, ratio ${xoevExport.ratioAgainstXmllint}`,
+  );
   console.log(`import (xdf2, ${imports.schemaBytes} bytes): ${imports.importsPerSecond}/s, plain fast-xml-parser ${imports.plainParsesPerSecond}/s, ratio ${imports.ratioImport}`);
   for (const a of imports.attacks) console.log(`  ${a.name.padEnd(42)} ${a.code.padEnd(28)} refused in ${a.refuseMs} ms (plain parse of a harmless file that size: ${a.plainParseMs} ms, ratio ${a.ratio})`);
   console.log(`RSS around the refusals: ${imports.rssBeforeMiB} -> ${imports.rssAfterMiB} MiB`);
