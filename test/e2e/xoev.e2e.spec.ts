@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { spawnSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/common/project-root.js';
 import { createServer, type Server } from 'node:http';
@@ -25,7 +25,9 @@ describe('XÖV export of submissions', () => {
   let caseworker: Record<string, string>;
   let key = 0;
   const submit = async (data: Json) => {
-    const reference = (await t.gql<Json>(SUBMIT, { i: { formId: 'testantrag', version: '1.0', data }, k: `xoev-${Date.now()}-${++key}` })).body.data!.submitForm.referenceNumber as string;
+    const res = await t.gql<Json>(SUBMIT, { i: { formId: 'testantrag', version: '1.0', data }, k: `xoev-${Date.now()}-${++key}` });
+    expect(res.body.errors).toBeUndefined();
+    const reference = res.body.data!.submitForm.referenceNumber as string;
     const [{ id }] = (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [reference]))).rows;
     return { reference, id: id as string };
   };
@@ -96,17 +98,22 @@ describe('XÖV export of submissions', () => {
 
   it('prints the message from the command line (npm run export)', async () => {
     const { reference } = await submit({ ...VALID, name: 'Kommandozeile' });
+    // the CLI runs beside the service in this process: asynchronously, so that the service is not frozen meanwhile
     const run = (args: string[]) =>
-      spawnSync(process.execPath, [join(projectRoot(), 'dist', 'src', 'xoev', 'cli', 'export.js'), ...args], {
-        encoding: 'utf8',
-        env: { PATH: process.env.PATH ?? '', TZ: 'Europe/Berlin', DATABASE_URL: t.databaseUrl },
+      new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [join(projectRoot(), 'dist', 'src', 'xoev', 'cli', 'export.js'), ...args],
+          { encoding: 'utf8', env: { PATH: process.env.PATH ?? '', TZ: 'Europe/Berlin', DATABASE_URL: t.databaseUrl } },
+          (error, stdout, stderr) => resolve({ status: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
+        );
       });
-    const xml = run(['--reference', reference]);
+    const xml = await run(['--reference', reference]);
     expect(xml.status).toBe(0);
     expect(xml.stdout).toContain(`<aktenzeichen>${reference}</aktenzeichen>`);
-    const meta = run(['--reference', reference, '--metadata']);
+    const meta = await run(['--reference', reference, '--metadata']);
     expect(JSON.parse(meta.stdout).hash.type).toBe('sha512');
-    const missing = run(['--reference', 'CLP-2026-999999-0']);
+    const missing = await run(['--reference', 'CLP-2026-999999-0']);
     expect(missing.status).toBe(1);
     expect(missing.stderr).toContain('gibt es nicht');
   });
