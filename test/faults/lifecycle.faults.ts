@@ -9,7 +9,7 @@ import { projectRoot } from '../../src/common/project-root.js';
 import { loadConfig } from '../../src/config/config.js';
 import { freePort, reachableTempDir, withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
-import { databaseUrl, gql, killGroup, postgresOf, startService, submitters, waitUntilReady, type Service } from './service.js';
+import { databaseUrl, gql, killGroup, postgresOf, startService, submitters, waitUntilReady, withFreshUpload, type Service } from './service.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -72,6 +72,7 @@ describe('faults against the built service', () => {
       QUEUE_EXPIRE_SECONDS: '3',
       QUEUE_SUPERVISE_SECONDS: '1',
       WEBHOOK_RETRY_DELAY_SECONDS: '1',
+      ATTACHMENT_RATE_LIMIT_PER_HOUR: '0',
       WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiverPort}`,
     };
   });
@@ -87,7 +88,7 @@ describe('faults against the built service', () => {
     await waitUntilReady(baseUrl, service);
     // the webhook belongs to the organisation the form's submissions go to
     const probe = await gql<Json>(baseUrl, 'mutation($i: SubmitFormInput!) { submitForm(input: $i, idempotencyKey: "fault-probe-0001") { ... on SubmissionReceipt { organisationId } } }', {
-      i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data: EXAMPLE },
+      i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data: await withFreshUpload(baseUrl, EXAMPLE) },
     });
     const organisationId = 'body' in probe ? (probe.body.data?.submitForm?.organisationId as string) : undefined;
     expect(organisationId).toBeTruthy();

@@ -3,6 +3,25 @@ import { readFileSync } from 'node:fs';
 import { readdir, readFile, readlink, realpath } from 'node:fs/promises';
 import { join } from 'node:path';
 import { projectRoot } from '../../src/common/project-root.js';
+import { sampleFile } from '../../src/attachments/sample-files.js';
+import { upload } from '../support/uploads.js';
+
+const SCHULBESCHEINIGUNG = sampleFile('application/pdf', 4000, { text: 'Schulbescheinigung' });
+
+/**
+ * The form data with a Schulbescheinigung uploaded for it just now (an attachment binds to one submission only), or
+ * undefined when the service does not take the upload (not up, shutting down).
+ */
+export async function withFreshUpload(baseUrl: string, data: Record<string, unknown>): Promise<Record<string, unknown> | undefined> {
+  try {
+    const res = await upload(baseUrl, { formId: 'schuelerbefoerderung-antrag', version: '1.0', field: '/schulbescheinigung' }, { name: 'schulbescheinigung.pdf', type: 'application/pdf', data: SCHULBESCHEINIGUNG });
+    if (res.status !== 201) return undefined;
+    const { sha256: _hash, ...reference } = res.body;
+    return { ...data, schulbescheinigung: reference };
+  } catch {
+    return undefined; // connection refused or reset: the service is down or going down
+  }
+}
 
 /** The built service (`node dist/src/main.js`) in a process group of its own, with its embedded PostgreSQL. */
 export interface Service {
@@ -91,8 +110,13 @@ export function submitters(baseUrl: string, workers: number, data: Record<string
   const loops = Array.from({ length: workers }, async (_, w) => {
     while (running) {
       const key = `fault-${process.pid}-${w}-${++sent}-${Date.now()}`;
+      const withFile = await withFreshUpload(baseUrl, data);
+      if (!withFile) {
+        await new Promise((r) => setTimeout(r, 50));
+        continue;
+      }
       const res = await gql<{ submitForm: { referenceNumber?: string } }>(baseUrl, query, {
-        i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data },
+        i: { formId: 'schuelerbefoerderung-antrag', version: '1.0', data: withFile },
         k: key,
       });
       const reference = 'body' in res ? res.body.data?.submitForm?.referenceNumber : undefined;
