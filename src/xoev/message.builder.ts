@@ -1,5 +1,6 @@
 import type { FormSchemaNode } from '../forms/form.types.js';
 import { escapeXmlAttribute as attr, escapeXmlText as text, fachdatenElement } from './fachdaten.serializer.js';
+import type { ApplicationFile } from '../attachments/application-files.js';
 
 export const MESSAGE_NAMESPACE = 'urn:lotse:xoev:nachricht:1';
 export const MESSAGE_ELEMENT = 'antrag.eingang.0100';
@@ -34,13 +35,8 @@ export interface MessageInput {
   attachments?: MessageAttachment[];
 }
 
-export interface MessageAttachment {
-  id: string;
-  fileName: string;
-  mediaType: string;
-  size: number;
-  sha256: string;
-  field?: string;
+/** An applicant's file as the message lists it: its content embedded (base64) or a reference to fetch it. */
+export interface MessageAttachment extends ApplicationFile {
   content?: Buffer;
   reference?: string;
 }
