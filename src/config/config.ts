@@ -48,6 +48,7 @@ const VARIABLES: ReadonlyArray<{
   { key: 'instanceName', env: 'LOTSE_INSTANCE_NAME', kind: 'string' },
   { key: 'catalogDir', env: 'LOTSE_CATALOG_DIR', kind: 'string', fallback: () => 'catalog' },
   { key: 'catalogSyncOnStart', env: 'CATALOG_SYNC_ON_START', kind: 'boolean', fallback: () => 'true' },
+  { key: 'catalogPollSeconds', env: 'CATALOG_POLL_SECONDS', kind: 'integer', fallback: () => '10' },
   {
     key: 'accessCodeSecret',
     env: 'ACCESS_CODE_SECRET',

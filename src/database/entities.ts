@@ -1,4 +1,5 @@
 import { CatalogFile } from '../catalog/entities/catalog-file.entity.js';
+import { CatalogGenerationEntity } from '../catalog/entities/catalog-generation.entity.js';
 import { CatalogSyncRun } from '../catalog/entities/catalog-sync-run.entity.js';
 import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
 import { MunicipalOverrideEntity } from '../catalog/entities/municipal-override.entity.js';
@@ -33,6 +34,7 @@ export const ENTITIES = [
   PlatformInstance,
   CatalogFile,
   CatalogSyncRun,
+  CatalogGenerationEntity,
   ServiceAreaEntity,
   OrganisationEntity,
   ServiceEntity,

@@ -99,6 +99,10 @@ export interface AppConfig {
    */
   catalogSyncOnStart: boolean;
   /**
+   * CATALOG_POLL_SECONDS: how often each instance compares its in-memory catalog with the catalog generation in PostgreSQL, as a fallback for a missed change notification.
+   */
+  catalogPollSeconds: number;
+  /**
    * ACCESS_CODE_SECRET: key from which applicants' access codes are derived (at least 32 characters; required in production).
    */
   accessCodeSecret: string;
