@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { AppConfig } from '../config/config.js';
+import { CatalogStoreService } from '../catalog/catalog-store.service.js';
 import { FormsService } from '../forms/forms.service.js';
 import { XoevService } from '../xoev/xoev.service.js';
 import { ApplicationFiles } from '../attachments/application-files.js';
@@ -15,6 +16,6 @@ import { CaseFilesSource, XoevMessageSource } from './document-sources.js';
  */
 export function createArchiveService(em: EntityManager, config: AppConfig, logger?: Logger, xoev?: XoevService): ArchiveService {
   const storage = new PgAttachmentStorage(em, config);
-  const exporter = xoev ?? new XoevService(new FormsService(em), em, config, new ApplicationFiles(em, storage));
+  const exporter = xoev ?? new XoevService(new FormsService(new CatalogStoreService(em, config, '')), em, config, new ApplicationFiles(em, storage));
   return new ArchiveService(em, config, [new XoevMessageSource(exporter), new CaseFilesSource(em, new ApplicationPdfService(em), storage)], logger);
 }

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
@@ -14,7 +14,8 @@ import { ServiceAreaEntity } from './entities/service-area.entity.js';
 import { ServicePointEntity } from './entities/service-point.entity.js';
 import { ServiceEntity } from './entities/service.entity.js';
 import { upsert, writeCatalogRow, writeSearchDocument, writeService } from './catalog-writer.js';
-import { catalogChanged } from './catalog-cache.js';
+import { bumpCatalogGeneration } from './catalog-generation.js';
+import { CatalogStoreService } from './catalog-store.service.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { publishSchema } from '../forms/form-schema.js';
 import type { FormSchemaNode } from '../forms/form.types.js';
@@ -44,6 +45,8 @@ export class CatalogSyncService {
   constructor(
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** Absent in the sync CLI: running instances learn of the change by its notification. */
+    @Optional() private readonly store?: CatalogStoreService,
   ) {}
 
   async sync(dir = this.config.catalogDir): Promise<SyncResult> {
@@ -105,9 +108,10 @@ export class CatalogSyncService {
       const outcome: SyncResult['outcome'] = filesChanged + filesRemoved > 0 ? 'APPLIED' : 'UNCHANGED';
       em.create(CatalogSyncRun, { outcome, filesChanged, filesRemoved, newServiceVersions });
       await em.flush();
+      if (outcome === 'APPLIED') await bumpCatalogGeneration(em);
       return { outcome, filesChanged, filesRemoved, newServiceVersions };
     });
-    if (result.outcome === 'APPLIED') catalogChanged();
+    if (result.outcome === 'APPLIED') await this.store?.refresh();
     const summary: SyncResult = { ...result, services: check.stats.services, unverifiedEntries: check.stats.unverifiedEntries };
     this.logger.log({ ...summary, msg: `catalog sync: ${summary.outcome.toLowerCase()}` });
     return summary;

@@ -4,6 +4,7 @@ import { FormsModule } from '../forms/forms.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CatalogQueryService } from './catalog-query.service.js';
 import { CatalogSyncService } from './catalog-sync.service.js';
+import { CatalogStoreModule } from './catalog-store.service.js';
 import { CatalogRejectedError } from './catalog.errors.js';
 import { CatalogResolver } from './catalog.resolver.js';
 import { ServicePointResolver } from './service-point.resolver.js';
@@ -11,7 +12,7 @@ import { ServiceRepository } from './service.repository.js';
 import { ServiceResolver } from './service.resolver.js';
 
 @Module({
-  imports: [FormsModule],
+  imports: [FormsModule, CatalogStoreModule],
   providers: [CatalogSyncService, CatalogQueryService, ServiceRepository, CatalogResolver, ServiceResolver, ServicePointResolver],
   exports: [CatalogSyncService, CatalogQueryService],
 })

@@ -1,6 +1,5 @@
-import { Args, Context, Int, ResolveField, Resolver, Root } from '@nestjs/graphql';
+import { Args, Int, ResolveField, Resolver, Root } from '@nestjs/graphql';
 import { badUserInput } from '../common/errors/lotse.error.js';
-import type { GraphQLContext } from '../graphql/graphql.module.js';
 import { DateTimeScalar } from '../graphql/scalars/date-time.scalar.js';
 import { CatalogQueryService } from './catalog-query.service.js';
 import { Organisation } from './models/organisation.model.js';
@@ -39,8 +38,8 @@ export class ServicePointResolver {
   }
 
   @ResolveField(() => Organisation)
-  async organisation(@Root() point: ServicePoint, @Context() ctx: GraphQLContext): Promise<Organisation> {
-    const organisation = await this.catalog.organisationLoader(ctx.loaders).load(point.organisationId);
+  organisation(@Root() point: ServicePoint): Organisation {
+    const organisation = this.catalog.snapshot().organisationModel(point.organisationId);
     if (!organisation) throw new Error(`organisation ${point.organisationId} of service point ${point.id} is missing`);
     return organisation;
   }

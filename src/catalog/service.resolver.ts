@@ -1,7 +1,5 @@
-import { Context, ResolveField, Resolver, Root } from '@nestjs/graphql';
-import type { GraphQLContext } from '../graphql/graphql.module.js';
+import { ResolveField, Resolver, Root } from '@nestjs/graphql';
 import { CatalogQueryService } from './catalog-query.service.js';
-import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { FormsService } from '../forms/forms.service.js';
 import { Form } from '../forms/models/form.model.js';
 import { Organisation } from './models/organisation.model.js';
@@ -9,7 +7,7 @@ import { ServiceArea } from './models/service-area.model.js';
 import { ServicePoint } from './models/service-point.model.js';
 import { Service, ServiceVersionInfo } from './models/service.model.js';
 
-/** Related objects of a service, batched per request. */
+/** Related objects of a service, read from the in-memory catalog snapshot (no batching needed: no SQL). */
 @Resolver(() => Service)
 export class ServiceResolver {
   constructor(
@@ -18,34 +16,33 @@ export class ServiceResolver {
   ) {}
 
   @ResolveField(() => ServiceArea)
-  async area(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServiceArea> {
-    const area = await this.catalog.areaLoader(ctx.loaders, service.requestedLocale).load(service.areaId);
+  area(@Root() service: Service): ServiceArea {
+    const area = this.catalog.snapshot().areaById(service.areaId, service.requestedLocale);
     if (!area) throw new Error(`area ${service.areaId} of service ${service.id} is missing`);
     return area;
   }
 
   @ResolveField(() => Organisation, { nullable: true, description: 'The unit in charge (for the municipality of `ags`, honouring its override).' })
-  responsibleUnit(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<Organisation | null> {
-    return service.responsibleUnitId ? this.catalog.organisationLoader(ctx.loaders).load(service.responsibleUnitId) : Promise.resolve(null);
+  responsibleUnit(@Root() service: Service): Organisation | null {
+    return service.responsibleUnitId ? (this.catalog.snapshot().organisationModel(service.responsibleUnitId) ?? null) : null;
   }
 
   @ResolveField(() => [ServicePoint])
-  async servicePoints(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServicePoint[]> {
-    const points = await this.catalog.servicePointLoader(ctx.loaders).loadMany(service.servicePointIds);
-    return points.filter((p): p is ServicePoint => p !== null && !(p instanceof Error));
+  servicePoints(@Root() service: Service): ServicePoint[] {
+    const snapshot = this.catalog.snapshot();
+    return service.servicePointIds.map((id) => snapshot.servicePointModel(id)).filter((p): p is ServicePoint => p !== undefined);
   }
 
   @ResolveField(() => [Form], { description: 'The online forms of this service (latest published version of each).' })
-  async forms(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<Form[]> {
-    const loader = ctx.loaders.get<string, FormVersionEntity[]>('formsByService', async (ids) => {
-      const byService = await this.formsService.latestForServices(ids);
-      return ids.map((id) => byService.get(id) ?? []);
-    });
-    return (await loader.load(service.id)).map((form) => this.formsService.render(form, service.requestedLocale));
+  forms(@Root() service: Service): Form[] {
+    return this.catalog
+      .snapshot()
+      .latestFormsOf(service.id)
+      .map((form) => this.formsService.render(form, service.requestedLocale));
   }
 
   @ResolveField(() => [ServiceVersionInfo], { description: 'Every version of this service, newest first.' })
-  versions(@Root() service: Service, @Context() ctx: GraphQLContext): Promise<ServiceVersionInfo[]> {
-    return this.catalog.versionsLoader(ctx.loaders).load(service.id);
+  versions(@Root() service: Service): ServiceVersionInfo[] {
+    return this.catalog.snapshot().versionInfos(service.id);
   }
 }

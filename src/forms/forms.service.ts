@@ -1,12 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { EntityManager } from '@mikro-orm/postgresql';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
 import { Localizer } from '../catalog/localize.js';
 import { berlinDate } from '../catalog/opening-hours.js';
 import { FormVersionEntity, liveServiceId } from './entities/form-version.entity.js';
 import { compareVersions } from './form-version.js';
-import { cached } from '../catalog/catalog-cache.js';
+import { CatalogStoreService } from '../catalog/catalog-store.service.js';
 import { fimAnnotations, jsonFormsTranslations, jsonFormsUiSchema, rjsfUiSchema } from './form-render.js';
 import { renderSchema, validationSchema } from './form-schema.js';
 import { formRules } from './form-rules.js';
@@ -22,13 +21,17 @@ const CACHE_SIZE = 200;
 
 export const messageLocale = (locale: string): MessageLocale => (locale === 'en' ? 'en' : 'de');
 
-/** Form versions: lookup with precise errors, rendering for both renderers, validation with cached validators. */
+/**
+ * Form versions: lookup with precise errors, rendering for both renderers, validation with cached validators. Every
+ * stored version is read from the in-memory catalog snapshot (catalog-snapshot.ts); renderings of its versions are
+ * kept there per language and day.
+ */
 @Injectable()
 export class FormsService {
   private readonly ajv = createFormAjv();
   private readonly compiled = new Map<string, CompiledForm>();
 
-  constructor(private readonly em: EntityManager) {}
+  constructor(private readonly store: CatalogStoreService) {}
 
   /** A version fit for submitting: exists, published (not a draft), not retired. */
   async submittable(formId: string, version: string): Promise<FormVersionEntity> {
@@ -45,36 +48,25 @@ export class FormsService {
       if (form.status === 'DRAFT') throw new LotseError(ErrorCode.FORM_VERSION_NOT_PUBLISHED);
       return form;
     }
-    const versions = await this.em.find(FormVersionEntity, { formId, removed: false, status: 'PUBLISHED' });
-    if (versions.length === 0) {
-      const any = await this.em.count(FormVersionEntity, { formId });
-      throw new LotseError(any > 0 ? ErrorCode.FORM_RETIRED : ErrorCode.FORM_NOT_FOUND);
-    }
-    return versions.sort((a, b) => compareVersions(b.version, a.version))[0];
+    const all = (await this.store.ready()).formVersions(formId);
+    const versions = all.filter((f) => !f.removed && f.status === 'PUBLISHED');
+    if (versions.length === 0) throw new LotseError(all.length > 0 ? ErrorCode.FORM_RETIRED : ErrorCode.FORM_NOT_FOUND);
+    return [...versions].sort((a, b) => compareVersions(b.version, a.version))[0];
   }
 
   private async find(formId: string, version: string): Promise<FormVersionEntity> {
     if (!/^\d{1,3}\.\d{1,3}$/.test(version)) throw badUserInput('Eine Formularversion hat die Form 1.0.', { argument: 'version' });
-    // published versions never change; the cache is cleared by every sync (other instances: within 30 s)
-    const form = await cached(`form:${formId}@${version}`, () => this.em.fork().findOne(FormVersionEntity, { id: `${formId}@${version}` }));
+    const snapshot = await this.store.ready();
+    const form = snapshot.forms.get(`${formId}@${version}`);
     if (form) return form;
-    const known = await this.em.count(FormVersionEntity, { formId });
+    const known = snapshot.formVersions(formId).length;
     throw new LotseError(known > 0 ? ErrorCode.FORM_VERSION_NOT_FOUND : ErrorCode.FORM_NOT_FOUND, undefined, { formId, version });
   }
 
   /** Published forms of services, latest version each (for Service.forms). */
   async latestForServices(serviceIds: readonly string[]): Promise<Map<string, FormVersionEntity[]>> {
-    const rows = await this.em.find(FormVersionEntity, { serviceId: { $in: [...serviceIds] }, status: 'PUBLISHED', removed: false });
-    const latest = new Map<string, FormVersionEntity>();
-    for (const row of rows) {
-      const current = latest.get(row.formId);
-      if (!current || compareVersions(row.version, current.version) > 0) latest.set(row.formId, row);
-    }
-    const byService = new Map<string, FormVersionEntity[]>();
-    for (const form of [...latest.values()].sort((a, b) => a.formId.localeCompare(b.formId))) {
-      byService.set(liveServiceId(form), [...(byService.get(liveServiceId(form)) ?? []), form]);
-    }
-    return byService;
+    const snapshot = await this.store.ready();
+    return new Map(serviceIds.map((id) => [id, [...snapshot.latestFormsOf(id)]]));
   }
 
   /**
@@ -85,17 +77,16 @@ export class FormsService {
   async list(filter: FormFilter | undefined, first: number | undefined, after: string | undefined, locale: string): Promise<FormConnection> {
     const size = assertPageSize(first);
     const position = after ? decodeCursor(after) : undefined;
-    const where: Record<string, unknown> = { status: 'PUBLISHED', removed: false };
-    if (filter?.serviceId) where.serviceId = filter.serviceId;
-    if (filter?.areaId) {
-      // the services of an area, read from the catalog's table (forms do not depend on the catalog module)
-      const rows = await this.em.getConnection().execute<Array<{ id: string }>>('select "id" from "service" where "area_id" = ?', [filter.areaId]);
-      where.serviceId = { $in: rows.map((r) => r.id).filter((id) => !filter.serviceId || id === filter.serviceId) };
-    }
+    const snapshot = await this.store.ready();
+    const inArea = (form: FormVersionEntity) => !filter?.areaId || (form.serviceId !== undefined && snapshot.services.get(form.serviceId)?.areaId === filter.areaId);
+    // the latest published version of each form whose (stored) service matches
     const latest = new Map<string, FormVersionEntity>();
-    for (const row of await this.em.find(FormVersionEntity, where)) {
-      const current = latest.get(row.formId);
-      if (!current || compareVersions(row.version, current.version) > 0) latest.set(row.formId, row);
+    for (const versions of snapshot.formsByForm()) {
+      for (const row of versions) {
+        if (row.status !== 'PUBLISHED' || row.removed || (filter?.serviceId && row.serviceId !== filter.serviceId) || !inArea(row)) continue;
+        const current = latest.get(row.formId);
+        if (!current || compareVersions(row.version, current.version) > 0) latest.set(row.formId, row);
+      }
     }
     const words = filter?.query ? queryWords(filter.query) : [];
     const matches = (form: FormVersionEntity) => {
@@ -115,7 +106,14 @@ export class FormsService {
     };
   }
 
+  /** A form version for one language; versions of the catalog snapshot are rendered once per language and day. */
   render(form: FormVersionEntity, locale: string): Form {
+    const snapshot = this.store.loaded();
+    if (snapshot && snapshot.forms.get(form.id) === form) return snapshot.rendered(form, locale, () => this.renderNow(form, locale));
+    return this.renderNow(form, locale);
+  }
+
+  private renderNow(form: FormVersionEntity, locale: string): Form {
     const l = new Localizer(locale);
     const today = berlinDate(new Date());
     const file = form.data;

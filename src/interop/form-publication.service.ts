@@ -3,7 +3,8 @@ import { EntityManager, LockMode } from '@mikro-orm/postgresql';
 import type { Principal } from '../common/auth/access.guard.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
-import { catalogChanged } from '../catalog/catalog-cache.js';
+import { bumpCatalogGeneration } from '../catalog/catalog-generation.js';
+import { CatalogStoreService } from '../catalog/catalog-store.service.js';
 import { ServiceEntity } from '../catalog/entities/service.entity.js';
 import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
@@ -17,7 +18,10 @@ import { routingFor } from './form-routing.js';
  */
 @Injectable()
 export class FormPublicationService {
-  constructor(private readonly em: EntityManager) {}
+  constructor(
+    private readonly em: EntityManager,
+    private readonly store: CatalogStoreService,
+  ) {}
 
   /** Any version of a form the editor's organisation owns, drafts included; others are FORM_VERSION_NOT_FOUND. */
   async ownVersion(principal: Principal, formId: string, version: string, em = this.em, lockMode?: LockMode): Promise<FormVersionEntity> {
@@ -42,9 +46,11 @@ export class FormPublicationService {
       const problems = await checkImportedForm(em, data);
       if (problems.length) throw badUserInput(`Das Formular kann so nicht veröffentlicht werden: ${problems.slice(0, 3).map((p) => p.message).join(' ')}`);
       em.assign(form, { status: 'PUBLISHED', serviceId, data, publishedSchema: await publishImportedSchema(em, data), publishedAt: new Date() });
+      await em.flush();
+      await bumpCatalogGeneration(em);
       return form;
     });
-    catalogChanged();
+    await this.store.refresh();
     return result;
   }
 }

@@ -1,10 +1,11 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { sha256Hex } from '../common/canonical-json.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import type { Principal } from '../common/auth/access.guard.js';
-import { catalogChanged } from '../catalog/catalog-cache.js';
+import { bumpCatalogGeneration } from '../catalog/catalog-generation.js';
+import { CatalogStoreService } from '../catalog/catalog-store.service.js';
 import { visibleOrganisationIds } from '../catalog/organisation-scope.js';
 import { upsert, writeCatalogRow, writeSearchDocument, writeService } from '../catalog/catalog-writer.js';
 import type { CodeListFile, ServiceFile } from '../catalog/catalog.types.js';
@@ -70,6 +71,8 @@ export class ImportsService {
   constructor(
     private readonly em: EntityManager,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    /** Absent in the import CLI: running instances learn of the change by its notification. */
+    @Optional() private readonly store?: CatalogStoreService,
   ) {}
 
   /** The organisations a principal may import into. */
@@ -351,8 +354,9 @@ export class ImportsService {
       }
       run.report = structuredClone(report);
       await em.flush();
+      await bumpCatalogGeneration(em);
     });
-    catalogChanged();
+    await this.store?.refresh();
   }
 
   /** Records an attempt that writes nothing else (refused, dry, unchanged), in its own transaction. */

@@ -1,3 +1,4 @@
+import { CatalogStoreModule } from '../catalog/catalog-store.service.js';
 import { Module } from '@nestjs/common';
 import { FormsModule } from '../forms/forms.module.js';
 import { FormPublicationService } from './form-publication.service.js';
@@ -6,7 +7,7 @@ import { InteropController } from './interop.controller.js';
 import { InteropResolver } from './interop.resolver.js';
 
 @Module({
-  imports: [FormsModule],
+  imports: [FormsModule, CatalogStoreModule],
   controllers: [InteropController],
   providers: [ImportsService, FormPublicationService, InteropResolver],
   exports: [ImportsService],

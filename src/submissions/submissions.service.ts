@@ -9,7 +9,6 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { CatalogQueryService } from '../catalog/catalog-query.service.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
-import { cached } from '../catalog/catalog-cache.js';
 import { FormsService } from '../forms/forms.service.js';
 import { liveServiceId } from '../forms/entities/form-version.entity.js';
 import { deriveAccessCode, hashAccessCode, newSalt } from './access-code.js';
@@ -79,7 +78,7 @@ export class SubmissionsService {
     const agsField = form.data.routing?.agsField;
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
     const fixed = form.data.routing?.organisation;
-    const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}:${fixed ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags, fixed));
+    const route = await this.catalog.routeSubmission(liveServiceId(form), ags, fixed);
 
     let stored: SubmissionEntity | undefined;
     try {

@@ -12,6 +12,7 @@ import { createRootLogger } from '../../common/logging/logger.js';
 import { LotseError } from '../../common/errors/lotse.error.js';
 import { prepareDatabase } from '../../database/database-bootstrap.js';
 import { ormConfig } from '../../database/orm-config.js';
+import { CatalogStoreService } from '../../catalog/catalog-store.service.js';
 import { FormsService } from '../../forms/forms.service.js';
 import { SubmissionEntity } from '../../submissions/entities/submission.entity.js';
 import { XoevService } from '../xoev.service.js';
@@ -33,7 +34,7 @@ try {
     console.error(`Einen Antrag mit dem Aktenzeichen ${values.reference} gibt es nicht.`);
     process.exitCode = 1;
   } else {
-    const exported = await new XoevService(new FormsService(em), em, config, new ApplicationFiles(em, new PgAttachmentStorage(em, config))).export(submission);
+    const exported = await new XoevService(new FormsService(new CatalogStoreService(em, config, '')), em, config, new ApplicationFiles(em, new PgAttachmentStorage(em, config))).export(submission);
     process.stdout.write(values.metadata ? JSON.stringify(exported.metadata, null, 2) + '\n' : exported.xml);
   }
 } catch (error) {
