@@ -24,7 +24,6 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(CatalogStoreService.name);
   private current?: CatalogSnapshot;
   private refreshing?: Promise<CatalogSnapshot>;
-  private again = false;
   private listener?: pg.Client;
   private reconnectTimer?: NodeJS.Timeout;
   private pollTimer?: NodeJS.Timeout;
@@ -83,11 +82,7 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
 
   /** Rebuilds the snapshot when PostgreSQL has a newer generation; concurrent calls share one rebuild (and one more after it). */
   refresh(): Promise<CatalogSnapshot> {
-    if (this.refreshing) {
-      this.again = true;
-      return this.refreshing.then(() => this.refresh());
-    }
-    this.again = false;
+    if (this.refreshing) return this.refreshing.then(() => this.refresh());
     this.refreshing = this.rebuildIfNewer().finally(() => {
       this.refreshing = undefined;
     });
@@ -115,9 +110,15 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
       keepAlive: true,
       application_name: 'lotse-catalog-listener',
     });
-    client.on('notification', () => {
+    client.on('notification', (message) => {
       this.notificationsReceived += 1;
-      void this.refresh().catch((error: unknown) => this.logger.warn({ msg: 'catalog refresh failed', err: (error as Error).message }));
+      // this instance's own changes are loaded by the writer after its commit: wait for a rebuild in flight, and
+      // only a generation still unseen then costs a read
+      const announced = Number(message.payload);
+      void (this.refreshing ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => (Number.isFinite(announced) && announced <= this.generation ? undefined : this.refresh()))
+        .catch((error: unknown) => this.logger.warn({ msg: 'catalog refresh failed', err: (error as Error).message }));
     });
     client.on('error', (error) => this.dropped(client, error));
     client.on('end', () => this.dropped(client));
