@@ -21,6 +21,9 @@ import { documentNesting } from './graphql/document-nesting.js';
 import { isImportOnly, LARGE_BODY, queryInPrefix } from './graphql/operation-body-limit.js';
 import type { AppConfig } from './config/config.js';
 import type { OrmHooks } from './database/orm-config.js';
+import { CatalogStoreService } from './catalog/catalog-store.service.js';
+import { currentBerlinDate } from './catalog/catalog-snapshot.js';
+import { PublicResponseCache } from './graphql/response-cache.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
 const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -209,6 +212,13 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, verifier));
   });
 
+  // Anonymous public catalog queries answered from a bounded cache of whole responses per catalog generation
+  // (src/graphql/response-cache.ts); before the ORM's request context, which a cached answer does not need.
+  const store = app.get(CatalogStoreService);
+  const responseCache = new PublicResponseCache(() => store.generation, currentBerlinDate);
+  responseCache.register(fastify);
+  responseCaches.set(app, responseCache);
+
   // One MikroORM identity map per request, open for everything the handler does.
   const orm = app.get(MikroORM);
   fastify.addHook('preHandler', (_request, _reply, done) => {
@@ -221,6 +231,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
 }
 
 const drains = new WeakMap<NestFastifyApplication, HttpDrain>();
+const responseCaches = new WeakMap<NestFastifyApplication, PublicResponseCache>();
+
+/** The response cache of an application made by {@link createApp}. */
+export const responseCacheOf = (app: NestFastifyApplication): PublicResponseCache | undefined => responseCaches.get(app);
 
 /** The drain of an application made by {@link createApp}. */
 export const drainOf = (app: NestFastifyApplication): HttpDrain | undefined => drains.get(app);

@@ -46,6 +46,15 @@ export interface SnapshotVersion {
   data: ServiceFile;
 }
 
+let dayCache = { until: 0, day: '' };
+
+/** Today in Europe/Berlin, worked out at most once a second. */
+export function currentBerlinDate(): string {
+  const now = Date.now();
+  if (now >= dayCache.until || now < dayCache.until - 1000) dayCache = { until: now + 1000, day: berlinDate(new Date(now)) };
+  return dayCache.day;
+}
+
 /** PostgreSQL's order under the C collation (code points), which the test and embedded clusters use. */
 export function codePointCompare(a: string, b: string): number {
   if (a === b) return 0;
@@ -194,7 +203,7 @@ export class CatalogSnapshot {
   }
 
   private daily<T>(key: string, make: (today: string) => T): T {
-    const today = berlinDate(new Date());
+    const today = currentBerlinDate();
     if (today !== this.memoDay) {
       this.dayMemo.clear();
       this.memoDay = today;

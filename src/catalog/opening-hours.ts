@@ -60,9 +60,12 @@ export function openingHoursWarnings(value: string): string[] {
     .map((w) => String(w).replace(/\s+/g, ' ').trim());
 }
 
+// one formatter for the process: making an Intl.DateTimeFormat costs far more than formatting with it
+const BERLIN_DAY = new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' });
+
 /** The calendar day of `instant` in Europe/Berlin, as YYYY-MM-DD. */
 export function berlinDate(instant: Date): string {
-  return new Intl.DateTimeFormat('sv-SE', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(instant);
+  return BERLIN_DAY.format(instant);
 }
 
 function closedOn(instant: Date, closures: readonly Closure[]): boolean {

@@ -2,7 +2,11 @@ import pg from 'pg';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { CatalogStoreService } from '../../src/catalog/catalog-store.service.js';
 import { defaultCatalogDir } from '../../src/catalog/catalog.check.js';
+import { responseCacheOf } from '../../src/app.factory.js';
+import { Role } from '../../src/auth/roles.js';
 import { startTestApp, type TestApp } from '../support/app.js';
+import { withClient } from '../support/postgres.js';
+import { bearer } from '../support/tokens.js';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -101,5 +105,62 @@ describe('catalog from memory', () => {
     const snapshot = store.snapshot();
     await store.refresh();
     expect(store.snapshot()).toBe(snapshot);
+  });
+
+  describe('whole responses of anonymous catalog queries', () => {
+    const LIST = '{ services(first: 3) { totalCount edges { node { id title area { name } } } } }';
+
+    it('answers a repeated anonymous query from the cache, byte for byte, without executing it', async () => {
+      const cache = responseCacheOf(t.app)!;
+      const first = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: LIST }) });
+      const firstBody = await first.text();
+      const hits = cache.hits;
+      const again = await fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: LIST }) });
+      expect(cache.hits).toBe(hits + 1);
+      expect(await again.text()).toBe(firstBody);
+      expect(again.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(again.headers.get('x-request-id')).toBeTruthy();
+      // other variables, another language: their own entries
+      await t.gql('{ services(first: 3) { totalCount edges { node { id title area { name } } } } }', undefined, { 'accept-language': 'en' });
+      expect(cache.hits).toBe(hits + 1);
+    });
+
+    it('never serves or stores an answer for a request with credentials', async () => {
+      const cache = responseCacheOf(t.app)!;
+      await t.gql(LIST);
+      const hits = cache.hits;
+      const stores = cache.stores;
+      const staff = await bearer(t.config, Role.ADMIN, '03453004');
+      const res = await t.gql<Json>(LIST, undefined, staff);
+      expect(res.body.errors).toBeUndefined();
+      await t.gql(LIST, undefined, { 'x-access-code': 'AAAA-BBBB-CCCC' });
+      expect([cache.hits, cache.stores]).toEqual([hits, stores]);
+    });
+
+    it('never stores an answer with errors, nor one with a field outside the public catalog', async () => {
+      const cache = responseCacheOf(t.app)!;
+      const stores = cache.stores;
+      const hits = cache.hits;
+      for (let i = 0; i < 2; i++) {
+        const bad = await t.gql<Json>('{ service(id: "gibt-es-nicht") { id } }');
+        expect(bad.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+        const refused = await t.gql<Json>('{ services(first: 3) { totalCount } webhooks { id } }');
+        expect(refused.body.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+      }
+      expect([cache.hits, cache.stores]).toEqual([hits, stores]);
+    });
+
+    it('drops every answer when the catalog generation changes', async () => {
+      const cache = responseCacheOf(t.app)!;
+      await t.gql(LIST);
+      await t.gql(LIST);
+      const hits = cache.hits;
+      expect(cache.size).toBeGreaterThan(0);
+      await withClient(t.databaseUrl, (c) => c.query('update catalog_generation set generation = generation + 1 where id = 1'));
+      await t.app.get(CatalogStoreService).refresh();
+      await t.gql(LIST);
+      expect(cache.hits).toBe(hits);
+      expect(cache.size).toBe(1);
+    });
   });
 });
