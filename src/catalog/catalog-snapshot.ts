@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import { IsolationLevel, type EntityManager } from '@mikro-orm/postgresql';
 import type { LocalizedText } from '../generated/catalog-common.js';
 import { FormVersionEntity, liveServiceId } from '../forms/entities/form-version.entity.js';
 import { compareVersions } from '../forms/form-version.js';
@@ -191,7 +191,7 @@ export class CatalogSnapshot {
           forms,
         });
       },
-      { isolationLevel: 'repeatable read' as never, readOnly: true },
+      { isolationLevel: IsolationLevel.REPEATABLE_READ, readOnly: true },
     );
   }
 
