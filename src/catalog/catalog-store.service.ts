@@ -6,6 +6,8 @@ import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
 import { CatalogSnapshot } from './catalog-snapshot.js';
 import { CATALOG_CHANNEL } from './catalog-generation.js';
+import { ErrorCode } from '../common/errors/error-code.js';
+import { LotseError } from '../common/errors/lotse.error.js';
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -40,7 +42,9 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.refresh();
+    // a database that is not there at start (the schema generator, an outage) is no reason to fail here: the listener's
+    // reconnect and the periodic check load the catalog once it is back; until then catalog reads are unavailable
+    await this.refresh().catch((error: unknown) => this.logger.warn({ msg: 'catalog snapshot not loaded at start', err: (error as Error).message }));
     await this.listen();
     this.pollTimer = setInterval(() => void this.refresh().catch((error: unknown) => this.logger.warn({ msg: 'catalog generation check failed', err: (error as Error).message })), this.config.catalogPollSeconds * 1000);
     this.pollTimer.unref();
@@ -58,7 +62,7 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
 
   /** The snapshot in service. */
   snapshot(): CatalogSnapshot {
-    if (!this.current) throw new Error('catalog snapshot not loaded yet');
+    if (!this.current) throw new LotseError(ErrorCode.SERVICE_UNAVAILABLE);
     return this.current;
   }
 
@@ -134,7 +138,7 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
       return;
     }
     this.listener = client;
-    if (this.failures > 0) {
+    if (this.failures > 0 || !this.current) {
       this.failures = 0;
       // changes while the connection was down sent their notification to nobody
       await this.refresh().catch(() => undefined);
