@@ -99,6 +99,21 @@ describe('two instances on one database', () => {
     expect(await within(5000, 'the generation in B after the reconnect', async () => (storeB.generation === target && storeB.listening ? true : undefined))).toBe(true);
   });
 
+  it('the periodic check finds a generation that came without a notification (CATALOG_POLL_SECONDS)', async () => {
+    const c = await startTestApp({ databaseUrl: db.url, env: { QUEUE_ENABLED: 'false', CATALOG_POLL_SECONDS: '1' } });
+    try {
+      const storeC = c.app.get(CatalogStoreService);
+      const heard = storeC.notificationsReceived;
+      // raised without NOTIFY: only the periodic comparison can see it
+      await withClient(db.url, (cl) => cl.query(`update catalog_generation set generation = generation + 1 where id = 1`));
+      const target = Number((await withClient(db.url, (cl) => cl.query(`select generation::text as g from catalog_generation`))).rows[0].g);
+      expect(await within(5000, 'the generation in C by its periodic check', async () => (storeC.generation === target ? true : undefined))).toBe(true);
+      expect(storeC.notificationsReceived).toBe(heard);
+    } finally {
+      await c.close();
+    }
+  });
+
   it('shares the rate limit: the limit is reached across both instances', async () => {
     const results: string[] = [];
     for (let i = 0; i < RATE_LIMIT + 2; i++) {
