@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
@@ -32,14 +31,15 @@ interface Pending {
  * Whole-response cache for anonymous public catalog queries, in front of GraphQL execution. An answer is kept only
  * when it is for a request without any credential (no Authorization, no X-Access-Code), for a document whose root
  * fields are all public catalog fields, with HTTP 200 and no `errors`, and when the catalog generation did not change
- * while it was made. The key is a SHA-256 of the query text, the variables, the operation name, Accept-Language and
+ * while it was made. The key is the query text, the variables, the operation name, Accept-Language and
  * today's date (Europe/Berlin; validity and date-bounded form schemas change with the day). A new catalog generation
  * empties the cache. Bounded by entries and bytes (LRU). Everything that depends on a principal (staff fields,
  * authentication errors, rate limits, complexity and depth refusals, any error) is never stored: such a request
  * carries a credential or its answer carries errors.
  */
 export class PublicResponseCache {
-  private readonly responses = new LRUCache<string, string>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, sizeCalculation: (body, key) => body.length + key.length });
+  /** Answers as UTF-8 bytes, so that a hit is written without encoding it again. */
+  private readonly responses = new LRUCache<string, Buffer>({ max: MAX_ENTRIES, maxSize: MAX_BYTES, sizeCalculation: (body, key) => body.length + 2 * key.length });
   /** Per query text: may its answers be cached? (parsed once) */
   private readonly documents = new LRUCache<string, boolean>({ max: 1000 });
   private generationSeen = -1;
@@ -85,7 +85,7 @@ export class PublicResponseCache {
     if (!pending || reply.statusCode !== 200 || typeof payload !== 'string') return;
     if (payload.length > MAX_RESPONSE_BYTES || !payload.startsWith('{"data"') || payload.includes('"errors"')) return;
     if (this.generation() !== pending.generation || this.generationSeen !== pending.generation) return;
-    this.responses.set(pending.key, payload);
+    this.responses.set(pending.key, Buffer.from(payload, 'utf8'));
     this.stores += 1;
   }
 
@@ -108,9 +108,8 @@ export class PublicResponseCache {
     }
     if (!cacheable) return undefined;
     const language = request.headers['accept-language'] ?? '';
-    return createHash('sha256')
-      .update(JSON.stringify([query, variables ?? null, operationName ?? null, language, this.today()]))
-      .digest('base64url');
+    // the request itself is the key (the query is at most 8 KB): no hashing per request
+    return JSON.stringify([query, variables ?? null, operationName ?? null, language, this.today()]);
   }
 }
 
