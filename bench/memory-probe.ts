@@ -7,7 +7,21 @@
 import { appendFileSync } from 'node:fs';
 
 const file = process.env.BENCH_MEMORY_FILE;
+/** WebAssembly memories of the process (libxml2-wasm's above all): not part of the heap, external or array buffers. */
+const wasmMemories: WebAssembly.Memory[] = [];
+
+function remember(instance: WebAssembly.Instance): void {
+  for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) wasmMemories.push(value);
+}
+
 if (file) {
+  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
+  // every module instantiated after this preload: note its exported memory
+  (WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
+    const result = await instantiate(...args);
+    remember(result instanceof WebAssembly.Instance ? result : (result as { instance: WebAssembly.Instance }).instance);
+    return result;
+  };
   process.on('SIGUSR2', () => {
     const gc = (globalThis as { gc?: () => void }).gc;
     gc?.();
@@ -15,7 +29,7 @@ if (file) {
     const mib = (n: number) => +(n / 2 ** 20).toFixed(1);
     appendFileSync(
       file,
-      JSON.stringify({ at: Date.now(), gc: Boolean(gc), rssMiB: mib(m.rss), heapTotalMiB: mib(m.heapTotal), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers) }) + '\n',
+      JSON.stringify({ at: Date.now(), gc: Boolean(gc), rssMiB: mib(m.rss), heapTotalMiB: mib(m.heapTotal), heapUsedMiB: mib(m.heapUsed), externalMiB: mib(m.external), arrayBuffersMiB: mib(m.arrayBuffers), wasmMiB: mib(wasmMemories.reduce((sum, w) => sum + w.buffer.byteLength, 0)) }) + '\n',
     );
   });
 }

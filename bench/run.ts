@@ -59,7 +59,7 @@ function setting(name: string, fallback: number): number {
 }
 
 const CONNECTIONS = setting('BENCH_CONNECTIONS', 20);
-const DURATION = setting('BENCH_DURATION', 8);
+const DURATION = setting('BENCH_DURATION', 6);
 const ROUNDS = Math.round(setting('BENCH_ROUNDS', 3));
 const SOAK_S = setting('BENCH_SOAK_S', 600);
 const SOAK_SAMPLE_S = 10;
