@@ -7,19 +7,32 @@
 import { appendFileSync } from 'node:fs';
 
 const file = process.env.BENCH_MEMORY_FILE;
+// the project compiles without the DOM typings, which declare WebAssembly: the little used here, typed by hand
+interface WasmMemory {
+  buffer: ArrayBuffer;
+}
+interface WasmInstance {
+  exports: Record<string, unknown>;
+}
+interface WasmApi {
+  Memory: abstract new (...args: never[]) => WasmMemory;
+  Instance: abstract new (...args: never[]) => WasmInstance;
+  instantiate: (...args: unknown[]) => Promise<unknown>;
+}
+const wasm = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
 /** WebAssembly memories of the process (libxml2-wasm's above all): not part of the heap, external or array buffers. */
-const wasmMemories: WebAssembly.Memory[] = [];
+const wasmMemories: WasmMemory[] = [];
 
-function remember(instance: WebAssembly.Instance): void {
-  for (const value of Object.values(instance.exports)) if (value instanceof WebAssembly.Memory) wasmMemories.push(value);
+function remember(instance: WasmInstance): void {
+  for (const value of Object.values(instance.exports)) if (value instanceof wasm.Memory) wasmMemories.push(value);
 }
 
 if (file) {
-  const instantiate = WebAssembly.instantiate.bind(WebAssembly) as (...args: unknown[]) => Promise<unknown>;
+  const instantiate = wasm.instantiate.bind(wasm);
   // every module instantiated after this preload: note its exported memory
-  (WebAssembly as { instantiate: unknown }).instantiate = async (...args: unknown[]) => {
+  wasm.instantiate = async (...args: unknown[]) => {
     const result = await instantiate(...args);
-    remember(result instanceof WebAssembly.Instance ? result : (result as { instance: WebAssembly.Instance }).instance);
+    remember(result instanceof wasm.Instance ? result : (result as { instance: WasmInstance }).instance);
     return result;
   };
   process.on('SIGUSR2', () => {
