@@ -99,3 +99,36 @@ export function procMemory(pid: number): { rssMiB: number; rssAnonMiB: number; r
   const mib = (k: number) => +(k / 1024).toFixed(1);
   return { rssMiB: mib(kib('VmRSS')), rssAnonMiB: mib(kib('RssAnon')), rssFileMiB: mib(kib('RssFile')), hwmMiB: mib(kib('VmHWM')) };
 }
+
+/**
+ * Where a process's anonymous memory sits, from /proc/PID/smaps (MiB resident): in 256 KiB mappings (V8 heap pages,
+ * including pages V8 has freed but keeps pooled, which `heapTotal` no longer counts), in the brk heap (malloc's main
+ * arena), in other anonymous mappings (WebAssembly memory, thread arenas, stacks).
+ */
+export function smapsBreakdown(pid: number): { v8PagesMiB: number; mallocHeapMiB: number; otherAnonMiB: number } {
+  return parseSmaps(readFileSync(`/proc/${pid}/smaps`, 'utf8'));
+}
+
+export function parseSmaps(text: string): { v8PagesMiB: number; mallocHeapMiB: number; otherAnonMiB: number } {
+  let v8 = 0;
+  let brk = 0;
+  let other = 0;
+  let sizeKiB = 0;
+  let path = '';
+  for (const line of text.split('\n')) {
+    const header = /^([0-9a-f]+)-([0-9a-f]+) \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (header) {
+      sizeKiB = (parseInt(header[2], 16) - parseInt(header[1], 16)) / 1024;
+      path = header[3];
+      continue;
+    }
+    const rss = /^Rss:\s+(\d+) kB/.exec(line);
+    if (!rss) continue;
+    const kib = Number(rss[1]);
+    if (path === '[heap]') brk += kib;
+    else if (path === '' && sizeKiB === 256) v8 += kib;
+    else if (path === '') other += kib;
+  }
+  const mib = (k: number) => +(k / 1024).toFixed(1);
+  return { v8PagesMiB: mib(v8), mallocHeapMiB: mib(brk), otherAnonMiB: mib(other) };
+}

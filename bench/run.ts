@@ -31,7 +31,7 @@ import { freePort, reachableTempDir, startThrowawayCluster, type ThrowawayCluste
 import { exportBench } from './export.js';
 import { importBench } from './import.js';
 import { failed, runLoad, type LoadResult, type LoadTarget } from './load.js';
-import { cpuPlan, machineInfo, nodeCommand, pinProcess, procMemory } from './machine.js';
+import { cpuPlan, machineInfo, nodeCommand, pinProcess, procMemory, smapsBreakdown } from './machine.js';
 import {
   missingKeys,
   parseOnly,
@@ -234,9 +234,9 @@ try {
 
   const lotse = await startInstance('a', databaseUrl, dataDir, { WEBHOOK_ALLOWED_HOSTS: `127.0.0.1:${receiver.port}` });
   const mark = async (after: string) => {
-    const entry = { after, atSeconds: Math.round((Date.now() - startedAt) / 1000), proc: procMemory(lotse.pid), afterGc: await heapAfterGc(lotse) };
+    const entry = { after, atSeconds: Math.round((Date.now() - startedAt) / 1000), proc: procMemory(lotse.pid), smaps: smapsBreakdown(lotse.pid), afterGc: await heapAfterGc(lotse) };
     timeline.push(entry);
-    console.log(`memory after ${after}: RSS ${entry.proc.rssMiB} MiB (anon ${entry.proc.rssAnonMiB}), after GC ${JSON.stringify(entry.afterGc)}`);
+    console.log(`memory after ${after}: RSS ${entry.proc.rssMiB} MiB (anon ${entry.proc.rssAnonMiB}; ${JSON.stringify(entry.smaps)}), after GC ${JSON.stringify(entry.afterGc)}`);
   };
   await mark('start');
   const base = lotse.base;
