@@ -63,6 +63,7 @@ const DURATION = setting('BENCH_DURATION', 6);
 const ROUNDS = Math.round(setting('BENCH_ROUNDS', 3));
 const SOAK_S = setting('BENCH_SOAK_S', 600);
 const SOAK_SAMPLE_S = 10;
+const IDLE_AFTER_SOAK_S = 30;
 const WEBHOOK_CONCURRENCY = 8;
 const only = parseOnly(process.env.BENCH_ONLY);
 const fullRun = only.size === SECTIONS.length;
@@ -413,6 +414,9 @@ try {
     );
     if (SOAK_S < 300) console.log('soak: shorter than 5 minutes, so the slope mostly sees the ramp after the load starts; the 10-minute default is the test');
     await mark('soak');
+    // does the memory come back once the load stops? (V8 gives pooled pages back when the process is quiet)
+    await new Promise((r) => setTimeout(r, IDLE_AFTER_SOAK_S * 1000));
+    await mark(`${IDLE_AFTER_SOAK_S} s idle after the soak`);
   }
   await stopChild(bare);
 
