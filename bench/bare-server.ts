@@ -1,20 +1,29 @@
 /**
  * Baselines for `npm run bench`, in their own process like the service:
- * GET /services answers a fixed JSON body (what Lotse answers for the same query), and
+ * POST /json/NAME answers the fixed JSON body in BODY_DIR/NAME.json (what Lotse answered for the same query), and
  * POST /insert writes the same row as submitForm with one raw pg INSERT.
  */
 import { randomUUID } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import pg from 'pg';
 
-const [port, databaseUrl, bodyFile] = process.argv.slice(2);
-const { readFileSync } = await import('node:fs');
-const servicesBody = readFileSync(bodyFile, 'utf8');
+const [port, databaseUrl, bodyDir] = process.argv.slice(2);
+const bodies = new Map(
+  readdirSync(bodyDir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => [f.slice(0, -'.json'.length), readFileSync(join(bodyDir, f), 'utf8')]),
+);
 const pool = new pg.Pool({ connectionString: databaseUrl, max: 10 });
 let counter = 0;
 
 const app = Fastify({ logger: false });
-app.post('/services', async (_request, reply) => reply.header('content-type', 'application/json').send(servicesBody));
+app.post('/json/:name', async (request, reply) => {
+  const body = bodies.get((request.params as { name: string }).name);
+  if (body === undefined) return reply.code(404).send({ error: 'no such body' });
+  return reply.header('content-type', 'application/json').send(body);
+});
 app.post('/insert', async (request) => {
   const body = request.body as { data: Record<string, unknown> };
   counter += 1;
