@@ -1,3 +1,4 @@
+import { CitizenAccountEntity } from '../account/entities/citizen-account.entity.js';
 import { CatalogFile } from '../catalog/entities/catalog-file.entity.js';
 import { CatalogSyncRun } from '../catalog/entities/catalog-sync-run.entity.js';
 import { CodeListEntity } from '../catalog/entities/code-list.entity.js';
@@ -59,4 +60,5 @@ export const ENTITIES = [
   AttachmentEntity,
   DocumentRequestEntity,
   CaseDocumentEntity,
+  CitizenAccountEntity,
 ];
