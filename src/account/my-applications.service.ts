@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
-import { reaches, TrustLevel } from '../auth/trust-level.js';
+import { reaches, AccountTrustLevel } from '../auth/trust-level.js';
 import type { CitizenPrincipal } from '../common/auth/access.guard.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { LotseError } from '../common/errors/lotse.error.js';
@@ -58,7 +58,7 @@ export class MyApplicationsService {
   /** The account's submission for this reference, readable at this sign-in's level (TRUST_LEVEL_INSUFFICIENT otherwise). */
   async openable(citizen: CitizenPrincipal, referenceNumber: string): Promise<SubmissionEntity> {
     const submission = await this.owned(citizen, referenceNumber);
-    const required = (submission.trustLevel ?? TrustLevel.BASIS) as TrustLevel;
+    const required = (submission.trustLevel ?? AccountTrustLevel.BASIS) as AccountTrustLevel;
     if (!reaches(citizen.trustLevel, required)) throw new LotseError(ErrorCode.TRUST_LEVEL_INSUFFICIENT, undefined, { required, actual: citizen.trustLevel });
     return submission;
   }
@@ -135,8 +135,8 @@ export class MyApplicationsService {
         submittedAt: row.submittedAt,
         status,
         statusLabel: STATUS_LABELS[status][en ? 'en' : 'de'],
-        trustLevel: (row.trustLevel as TrustLevel | undefined) ?? undefined,
-        locked: !reaches(citizen.trustLevel, (row.trustLevel ?? TrustLevel.BASIS) as TrustLevel),
+        trustLevel: (row.trustLevel as AccountTrustLevel | undefined) ?? undefined,
+        locked: !reaches(citizen.trustLevel, (row.trustLevel ?? AccountTrustLevel.BASIS) as AccountTrustLevel),
         locale: en ? 'en' : 'de',
       };
     });

@@ -13,7 +13,7 @@ import { formRules } from './form-rules.js';
 import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
 import type { MessageLocale } from './form-messages.js';
 import { AccountRequirement, type Form, type FormConnection, type ValidationResult } from './models/form.model.js';
-import type { TrustLevel } from '../auth/trust-level.js';
+import type { AccountTrustLevel } from '../auth/trust-level.js';
 import type { FormFilter } from './dto/form-filter.input.js';
 import { assertPageSize, decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { foldGerman, queryWords } from '../catalog/search-text.js';
@@ -144,7 +144,7 @@ export class FormsService {
         : undefined,
       access: {
         account: (file.access?.account.toUpperCase() ?? AccountRequirement.OPTIONAL) as AccountRequirement,
-        minTrustLevel: file.access?.minTrustLevel as TrustLevel | undefined,
+        minTrustLevel: file.access?.minTrustLevel as AccountTrustLevel | undefined,
       },
       locale: 'de',
       fallbackFields: [],

@@ -26,7 +26,7 @@ import { AttachmentBinder, AttachmentsInvalid } from '../attachments/attachment-
 import { toRjsfErrors } from '../forms/form-validator.js';
 import type { CitizenPrincipal } from '../common/auth/access.guard.js';
 import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
-import { reaches, TrustLevel } from '../auth/trust-level.js';
+import { reaches, AccountTrustLevel } from '../auth/trust-level.js';
 import type { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
@@ -57,8 +57,8 @@ export class SubmissionsService {
   static admit(form: FormVersionEntity, citizen: CitizenPrincipal | undefined): CitizenPrincipal | undefined {
     const access = form.data.access ?? { account: 'optional' as const };
     if (access.account === 'required') {
-      if (!citizen) throw new LotseError(ErrorCode.ACCOUNT_REQUIRED, undefined, { required: access.minTrustLevel ?? TrustLevel.BASIS });
-      const required = (access.minTrustLevel ?? TrustLevel.BASIS) as TrustLevel;
+      if (!citizen) throw new LotseError(ErrorCode.ACCOUNT_REQUIRED, undefined, { required: access.minTrustLevel ?? AccountTrustLevel.BASIS });
+      const required = (access.minTrustLevel ?? AccountTrustLevel.BASIS) as AccountTrustLevel;
       if (!reaches(citizen.trustLevel, required)) throw new LotseError(ErrorCode.TRUST_LEVEL_INSUFFICIENT, undefined, { required, actual: citizen.trustLevel });
     }
     return access.account === 'none' ? undefined : citizen;

@@ -1,5 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { TrustLevel } from '../../auth/trust-level.js';
+import { AccountTrustLevel } from '../../auth/trust-level.js';
 import { PageInfo } from '../../catalog/models/service.model.js';
 import { DateTimeScalar } from '../../graphql/scalars/date-time.scalar.js';
 import { PublicTimelineEntry } from '../../processing/models/applicant-status.model.js';
@@ -8,7 +8,7 @@ import { Draft, SubmissionStatus } from '../../submissions/models/submission.mod
 @ObjectType({ description: 'The signed-in citizen: an account id of Lotse (not the IdP subject) and the trust level of this sign-in.' })
 export class CitizenAccount {
   @Field(() => ID) id!: string;
-  @Field(() => TrustLevel) trustLevel!: TrustLevel;
+  @Field(() => AccountTrustLevel) trustLevel!: AccountTrustLevel;
 }
 
 @ObjectType({ description: 'Where the transmission of the application to the authority stands (FIT-Connect); null when it is not delivered that way.' })
@@ -27,7 +27,7 @@ export class MyApplication {
   @Field(() => DateTimeScalar) submittedAt!: Date;
   @Field(() => SubmissionStatus) status!: SubmissionStatus;
   @Field() statusLabel!: string;
-  @Field(() => TrustLevel, { nullable: true, description: 'The trust level it was submitted with; null when it was submitted without an account and linked later.' }) trustLevel?: TrustLevel;
+  @Field(() => AccountTrustLevel, { nullable: true, description: 'The trust level it was submitted with; null when it was submitted without an account and linked later.' }) trustLevel?: AccountTrustLevel;
   @Field({ description: 'Submitted with a higher trust level than this sign-in: opening it gives TRUST_LEVEL_INSUFFICIENT.' }) locked!: boolean;
   /** Internal: the locale the texts are in. */
   locale!: string;

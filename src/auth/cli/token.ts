@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/config.js';
 import { signDevToken } from '../dev-token.js';
 import { claimValueFor, signDevCitizenToken } from '../dev-citizen-token.js';
 import { Role } from '../roles.js';
-import { TrustLevel } from '../trust-level.js';
+import { AccountTrustLevel } from '../trust-level.js';
 
 const { values } = parseArgs({
   options: {
@@ -30,9 +30,9 @@ if (config.nodeEnv === 'production' || !config.devTokenSecret) {
 }
 const ttlSeconds = values.ttl ? Number(values.ttl) : undefined;
 if (values.citizen) {
-  const level = (values.level ?? TrustLevel.BASIS) as TrustLevel;
-  if (!values.sub || !Object.values(TrustLevel).includes(level)) {
-    console.error(`Aufruf: npm run token -- --citizen --sub <Kennung> [--level ${Object.values(TrustLevel).join('|')}] [--ttl <Sekunden>]`);
+  const level = (values.level ?? AccountTrustLevel.BASIS) as AccountTrustLevel;
+  if (!values.sub || !Object.values(AccountTrustLevel).includes(level)) {
+    console.error(`Aufruf: npm run token -- --citizen --sub <Kennung> [--level ${Object.values(AccountTrustLevel).join('|')}] [--ttl <Sekunden>]`);
     process.exit(2);
   }
   console.log(
@@ -48,7 +48,7 @@ if (values.citizen) {
 const role = values.role as Role;
 if (!Object.values(Role).includes(role) || !values.org) {
   console.error(`Aufruf: npm run token -- --role ${Object.values(Role).join('|')} --org <Organisation, z. B. 03453> [--sub <Kennung>] [--ttl <Sekunden>]`);
-  console.error(`        npm run token -- --citizen --sub <Kennung> [--level ${Object.values(TrustLevel).join('|')}]`);
+  console.error(`        npm run token -- --citizen --sub <Kennung> [--level ${Object.values(AccountTrustLevel).join('|')}]`);
   process.exit(2);
 }
 console.log(

@@ -5,7 +5,7 @@ import { ErrorCode } from '../errors/error-code.js';
 import { LotseError } from '../errors/lotse.error.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';
 import type { Permission } from './permission.js';
-import type { TrustLevel } from '../../auth/trust-level.js';
+import type { AccountTrustLevel } from '../../auth/trust-level.js';
 
 /** The authenticated caller, once authentication exists. */
 export interface Principal {
@@ -22,7 +22,7 @@ export interface Principal {
 export interface CitizenPrincipal {
   issuer: string;
   subject: string;
-  trustLevel: TrustLevel;
+  trustLevel: AccountTrustLevel;
 }
 
 /** What the request carries: a staff principal or a citizen, or the reason its token was refused. */
