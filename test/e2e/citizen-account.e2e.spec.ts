@@ -12,7 +12,6 @@ import { LotseError } from '../../src/common/errors/lotse.error.js';
 import { loadConfig } from '../../src/config/config.js';
 import { formatReferenceNumber } from '../../src/submissions/reference-number.js';
 import { startTestApp, type TestApp } from '../support/app.js';
-import { CatalogCopy } from '../support/catalog-copy.js';
 import { CITIZEN_AUDIENCE, EIDAS, startCitizenIdp, type CitizenIdp } from '../support/citizen-idp.js';
 import { withClient } from '../support/postgres.js';
 import { bearer } from '../support/tokens.js';
@@ -43,7 +42,6 @@ const sha = (data: Buffer) => createHash('sha256').update(data).digest('hex');
 describe('citizen account: sign-in with trust level, my applications, linking', () => {
   let idp: CitizenIdp;
   let t: TestApp;
-  let copy: CatalogCopy;
   let high: string;
   let substantial: string;
   const files = { sachkunde: sampleFile('application/pdf', 5000, { text: 'Sachkundenachweis' }), jagdschein: sampleFile('image/jpeg', 40_000) };
@@ -71,15 +69,13 @@ describe('citizen account: sign-in with trust level, my applications, linking', 
 
   beforeAll(async () => {
     idp = await startCitizenIdp();
-    copy = await CatalogCopy.of();
     t = await startTestApp({ env: { CITIZEN_OIDC_ISSUER: idp.issuer, CITIZEN_JWKS_COOLDOWN_SECONDS: '0', SUBMIT_RATE_LIMIT_PER_HOUR: '1000', ATTACHMENT_RATE_LIMIT_PER_HOUR: '1000' } });
-    await t.app.get(CatalogSyncService).sync(copy.dir);
+    await t.app.get(CatalogSyncService).sync(join(projectRoot(), 'catalog'));
     high = await idp.signIn('citizen-anna', EIDAS.high);
     substantial = await idp.signIn('citizen-anna', EIDAS.substantial);
   }, 120_000);
   afterAll(async () => {
     await t?.close();
-    await copy?.destroy();
     await idp?.stop().catch(() => undefined);
   });
 
@@ -128,10 +124,11 @@ describe('citizen account: sign-in with trust level, my applications, linking', 
     const list = await t.gql<Json>(MINE, {}, auth(high));
     expect(list.body.errors).toBeUndefined();
     const node = list.body.data!.myApplications.edges.map((e: Json) => e.node).find((n: Json) => n.referenceNumber === wbk.referenceNumber);
-    expect(node).toMatchObject({ formId: WBK, title: 'Antrag auf Erteilung einer Waffenbesitzkarte', status: 'RECEIVED', trustLevel: 'HOCH', locked: false, delivery: null });
-    const one = (await t.gql<Json>(ONE, { r: wbk.referenceNumber }, auth(high))).body.data!.myApplication;
     // the same as the applicant's view with the access code
-    const status = (await t.gql<Json>('query($r: String!, $c: String!) { submissionStatus(referenceNumber: $r, accessCode: $c) { timeline { status statusLabel } documents { id title sha256 } } }', { r: wbk.referenceNumber, c: wbk.accessCode })).body.data!.submissionStatus;
+    const { status: current, ...status } = (await t.gql<Json>('query($r: String!, $c: String!) { submissionStatus(referenceNumber: $r, accessCode: $c) { status timeline { status statusLabel } documents { id title sha256 } } }', { r: wbk.referenceNumber, c: wbk.accessCode })).body.data!.submissionStatus;
+    expect(node).toMatchObject({ formId: WBK, title: 'Antrag auf Erteilung einer Waffenbesitzkarte', status: current, trustLevel: 'HOCH', locked: false, delivery: null });
+    const one = (await t.gql<Json>(ONE, { r: wbk.referenceNumber }, auth(high))).body.data!.myApplication;
+    expect(one.status).toBe(current);
     expect(one.timeline).toEqual(status.timeline);
     expect(one.documents).toEqual(status.documents);
     expect(one.documents.map((d: Json) => d.sha256).sort()).toEqual([sha(files.sachkunde), sha(files.jagdschein)].sort());
@@ -207,8 +204,11 @@ describe('citizen account: sign-in with trust level, my applications, linking', 
     const linked = await t.gql<Json>(LINK, { r: receipt.referenceNumber, c: receipt.accessCode }, auth(substantial));
     expect(linked.body.data!.linkSubmission).toEqual({ referenceNumber: receipt.referenceNumber, locked: false, trustLevel: null });
     expect((await t.gql<Json>(LINK, { r: receipt.referenceNumber, c: receipt.accessCode }, auth(high))).body.data!.linkSubmission.referenceNumber).toBe(receipt.referenceNumber);
-    const mine = (await t.gql<Json>(MINE, { s: 'RECEIVED' }, auth(substantial))).body.data!.myApplications;
+    const current = (await t.gql<Json>('query($r: String!, $c: String!) { submissionStatus(referenceNumber: $r, accessCode: $c) { status } }', { r: receipt.referenceNumber, c: receipt.accessCode })).body.data!.submissionStatus.status;
+    const mine = (await t.gql<Json>(MINE, { s: current }, auth(substantial))).body.data!.myApplications;
     expect(mine.edges.map((e: Json) => e.node.referenceNumber)).toContain(receipt.referenceNumber);
+    const closed = (await t.gql<Json>(MINE, { s: 'CLOSED' }, auth(substantial))).body.data!.myApplications;
+    expect(closed.edges.map((e: Json) => e.node.referenceNumber)).not.toContain(receipt.referenceNumber);
     const bert = await idp.signIn('citizen-bert', EIDAS.high);
     const elsewhere = await t.gql<Json>(LINK, { r: receipt.referenceNumber, c: receipt.accessCode }, auth(bert));
     const wrong = await t.gql<Json>(LINK, { r: receipt.referenceNumber, c: 'ABCD-EFGH-JKLM' }, auth(bert));
