@@ -72,12 +72,11 @@ export class SubmissionsService {
     if (!/^[a-z]{2}$/.test(locale)) throw badUserInput('Die Sprache muss ein Kürzel wie de oder en sein.', { argument: 'locale' });
     const form = await this.forms.submittable(input.formId, input.version);
     const citizen = SubmissionsService.admit(form, caller);
-    // a citizen's draft is theirs: another account (or anonymous) cannot submit it even with its token
-    const draftOwner = caller ? await this.accounts.find(caller) : undefined;
     let data = input.data;
     if (data === undefined || data === null) {
       if (!input.resumeToken) throw badUserInput('Bitte Formulardaten oder einen Entwurf (resumeToken) angeben.', { argument: 'data' });
-      data = await this.drafts.dataFor(input.resumeToken, input.formId, input.version, draftOwner);
+      // a citizen's draft is theirs: another account (or anonymous) cannot submit it even with its token
+      data = await this.drafts.dataFor(input.resumeToken, input.formId, input.version, caller ? await this.accounts.find(caller) : undefined);
     }
     if (typeof data !== 'object' || Array.isArray(data)) throw new LotseError(ErrorCode.FORM_DATA_NOT_OBJECT);
     assertJsonBounds(data); // also when called without the JSON scalar (drafts, scripts)
