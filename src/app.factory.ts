@@ -10,6 +10,8 @@ import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { authenticate } from './auth/authenticate.js';
 import { TokenVerifier } from './auth/token-verifier.service.js';
+import { CitizenTokenVerifier } from './auth/citizen-token-verifier.service.js';
+import type { Verifiers } from './auth/authenticate.js';
 import { Permission } from './common/auth/permission.js';
 import { ErrorCode } from './common/errors/error-code.js';
 import { LotseError } from './common/errors/lotse.error.js';
@@ -127,10 +129,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   // on the parsed body, so a second "query" key later in the body changes nothing.
   const importLimit = Math.max(config.bodyLimitBytes, 2 * config.importMaxBytes + 64 * 1024);
   // the verifier exists once the application is created, below
-  const auth: { tokens?: TokenVerifier } = {};
+  const auth: { verifiers?: Verifiers } = {};
   const mayImport = async (request: FastifyRequest) => {
-    if (!auth.tokens || !request.headers.authorization) return false;
-    const { principal } = await authenticate(request.headers.authorization, auth.tokens);
+    if (!auth.verifiers || !request.headers.authorization) return false;
+    const { principal } = await authenticate(request.headers.authorization, auth.verifiers);
     return principal?.permissions.has(Permission.CATALOG_EDIT) ?? false;
   };
   fastify.addHook('onRoute', (route) => {
@@ -206,10 +208,10 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   });
 
   // Bearer tokens on REST routes (GraphQL reads them in its context).
-  const verifier = app.get(TokenVerifier);
-  auth.tokens = verifier;
+  const verifiers: Verifiers = { tokens: app.get(TokenVerifier), citizens: app.get(CitizenTokenVerifier) };
+  auth.verifiers = verifiers;
   fastify.addHook('preHandler', async (request) => {
-    if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, verifier));
+    if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, verifiers));
   });
 
   // Anonymous public catalog queries answered from a bounded cache of whole responses per catalog generation

@@ -10,6 +10,7 @@ import { XoevModule } from './xoev/xoev.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { ArchiveModule } from './archive/archive.module.js';
+import { AccountModule } from './account/account.module.js';
 import { AccessGuard } from './common/auth/access.guard.js';
 import { HttpExceptionFilter } from './common/http/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
@@ -41,6 +42,7 @@ export class AppModule {
         AttachmentsModule,
         InteropModule,
         ArchiveModule,
+        AccountModule,
       ],
       providers: [
         { provide: APP_GUARD, useClass: AccessGuard },

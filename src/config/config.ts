@@ -6,7 +6,15 @@ import { projectRoot } from '../common/project-root.js';
 
 export type { AppConfig };
 
-type Kind = 'string' | 'integer' | 'boolean' | 'list';
+/** eIDAS levels of assurance and their STORK predecessors, as BundID and its brokers send them in `acr`. */
+export const DEFAULT_TRUST_MAP: Readonly<Record<string, 'SUBSTANTIELL' | 'HOCH'>> = {
+  'http://eidas.europa.eu/LoA/substantial': 'SUBSTANTIELL',
+  'STORK-QAA-Level-3': 'SUBSTANTIELL',
+  'http://eidas.europa.eu/LoA/high': 'HOCH',
+  'STORK-QAA-Level-4': 'HOCH',
+};
+
+type Kind = 'string' | 'integer' | 'boolean' | 'list' | 'json';
 
 /** Every setting, the environment variable it comes from, how to read it and its default. */
 const VARIABLES: ReadonlyArray<{
@@ -91,6 +99,12 @@ const VARIABLES: ReadonlyArray<{
   { key: 'authJwksUrl', env: 'AUTH_JWKS_URL', kind: 'string' },
   { key: 'authPublicKey', env: 'AUTH_PUBLIC_KEY', kind: 'string' },
   { key: 'authClockSkewSeconds', env: 'AUTH_CLOCK_SKEW_SECONDS', kind: 'integer', fallback: () => '60' },
+  { key: 'citizenOidcIssuer', env: 'CITIZEN_OIDC_ISSUER', kind: 'string' },
+  { key: 'citizenOidcAudience', env: 'CITIZEN_OIDC_AUDIENCE', kind: 'string', fallback: () => 'lotse-portal' },
+  { key: 'citizenClockSkewSeconds', env: 'CITIZEN_CLOCK_SKEW_SECONDS', kind: 'integer', fallback: () => '60' },
+  { key: 'citizenTrustClaim', env: 'CITIZEN_TRUST_CLAIM', kind: 'string', fallback: () => 'acr' },
+  { key: 'citizenTrustMap', env: 'CITIZEN_TRUST_MAP', kind: 'json', fallback: () => JSON.stringify(DEFAULT_TRUST_MAP) },
+  { key: 'citizenJwksCooldownSeconds', env: 'CITIZEN_JWKS_COOLDOWN_SECONDS', kind: 'integer', fallback: () => '30' },
   {
     key: 'devTokenSecret',
     env: 'DEV_TOKEN_SECRET',
@@ -118,6 +132,12 @@ function read(kind: Kind, raw: string): unknown {
       return raw;
     case 'list':
       return value === '' ? [] : value.split(',').map((s) => s.trim());
+    case 'json':
+      try {
+        return JSON.parse(value) as unknown;
+      } catch {
+        return raw; // fails the schema's type check, which names the variable
+      }
     default:
       return raw;
   }
@@ -177,6 +197,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     throw new ConfigError([...new Set(problems)]);
   }
   const config = data as unknown as AppConfig;
+  if (config.citizenOidcIssuer && config.citizenOidcIssuer === config.authIssuer) {
+    throw new ConfigError(['CITIZEN_OIDC_ISSUER und AUTH_ISSUER müssen verschieden sein: ein Aussteller stellt entweder Bürger- oder Mitarbeitertokens aus']);
+  }
   if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
   if (!isAbsolute(config.catalogDir)) config.catalogDir = join(projectRoot(), config.catalogDir);
   if (config.xdatenfelderXsdDir && !isAbsolute(config.xdatenfelderXsdDir)) config.xdatenfelderXsdDir = join(projectRoot(), config.xdatenfelderXsdDir);

@@ -1,3 +1,4 @@
+import { CitizenAccountEntity } from '../account/entities/citizen-account.entity.js';
 import { CatalogFile } from '../catalog/entities/catalog-file.entity.js';
 import { CatalogGenerationEntity } from '../catalog/entities/catalog-generation.entity.js';
 import { CatalogSyncRun } from '../catalog/entities/catalog-sync-run.entity.js';
@@ -61,4 +62,5 @@ export const ENTITIES = [
   AttachmentEntity,
   DocumentRequestEntity,
   CaseDocumentEntity,
+  CitizenAccountEntity,
 ];

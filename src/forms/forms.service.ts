@@ -11,7 +11,8 @@ import { renderSchema, validationSchema } from './form-schema.js';
 import { formRules } from './form-rules.js';
 import { CompiledForm, createFormAjv, toRjsfErrors } from './form-validator.js';
 import type { MessageLocale } from './form-messages.js';
-import type { Form, FormConnection, ValidationResult } from './models/form.model.js';
+import { AccountRequirement, type Form, type FormConnection, type ValidationResult } from './models/form.model.js';
+import type { AccountTrustLevel } from '../auth/trust-level.js';
 import type { FormFilter } from './dto/form-filter.input.js';
 import { assertPageSize, decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { foldGerman, queryWords } from '../catalog/search-text.js';
@@ -139,6 +140,10 @@ export class FormsService {
       provenance: form.provenance
         ? { format: form.provenance.format, fileHash: form.provenance.fileHash, fimId: form.provenance.fimId, fimVersion: form.provenance.fimVersion, organisationId: form.provenance.organisationId, importedAt: form.provenance.importedAt }
         : undefined,
+      access: {
+        account: (file.access?.account.toUpperCase() ?? AccountRequirement.OPTIONAL) as AccountRequirement,
+        minTrustLevel: file.access?.minTrustLevel as AccountTrustLevel | undefined,
+      },
       locale: 'de',
       fallbackFields: [],
     };

@@ -270,4 +270,30 @@ export interface AppConfig {
    * PUBLIC_BASE_URL: the service's address as seen from outside (for download links in webhooks).
    */
   publicBaseUrl?: string;
+  /**
+   * CITIZEN_OIDC_ISSUER: issuer of citizen account tokens (BundID broker or a Land account); its signing keys come from <issuer>/.well-known/openid-configuration. Must differ from AUTH_ISSUER: an issuer makes either citizen or staff tokens.
+   */
+  citizenOidcIssuer?: string;
+  /**
+   * CITIZEN_OIDC_AUDIENCE: expected `aud` of citizen tokens.
+   */
+  citizenOidcAudience: string;
+  /**
+   * CITIZEN_CLOCK_SKEW_SECONDS: tolerated clock difference for exp/nbf/iat of citizen tokens.
+   */
+  citizenClockSkewSeconds: number;
+  /**
+   * CITIZEN_TRUST_CLAIM: the claim that carries the trust level (Vertrauensniveau) of a citizen token.
+   */
+  citizenTrustClaim: string;
+  /**
+   * CITIZEN_TRUST_MAP: JSON object from claim values to BASIS, SUBSTANTIELL or HOCH; any other value is BASIS.
+   */
+  citizenTrustMap: {
+    [k: string]: 'BASIS' | 'SUBSTANTIELL' | 'HOCH' | undefined;
+  };
+  /**
+   * CITIZEN_JWKS_COOLDOWN_SECONDS: after a fetch of the IdP's keys, a token with an unknown `kid` waits this long before the keys are fetched again.
+   */
+  citizenJwksCooldownSeconds: number;
 }

@@ -60,6 +60,13 @@ export interface FormVersionFile {
     organisation?: string;
   };
   /**
+   * Who may submit: account none (submissions are never bound to a citizen account, e.g. anonymous reports), optional (the default: with or without a citizen account; bound to it when signed in), required (only signed in, with at least minTrustLevel). minTrustLevel is the Vertrauensniveau of the sign-in (BASIS: Basisregistrierung, SUBSTANTIELL: e.g. ELSTER certificate, HOCH: Online-Ausweis) and needs account required.
+   */
+  access?: {
+    account: 'none' | 'optional' | 'required';
+    minTrustLevel?: 'BASIS' | 'SUBSTANTIELL' | 'HOCH';
+  };
+  /**
    * JSON Schema 2020-12 of the data. Every property has x-label; see the README for the x- annotations.
    */
   schema: {

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/config.js';
 import { formatExecutionErrors } from './error-formatter.js';
 import { RequestLoaders } from './loaders.js';
 import { TokenVerifier } from '../auth/token-verifier.service.js';
+import { CitizenTokenVerifier } from '../auth/citizen-token-verifier.service.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { authenticate } from '../auth/authenticate.js';
 import type { AuthState } from '../common/auth/access.guard.js';
@@ -28,8 +29,8 @@ export interface GraphQLContext extends AuthState {
     GraphQLModule.forRootAsync<MercuriusDriverConfig>({
       driver: MercuriusDriver,
       imports: [AuthModule],
-      inject: [APP_CONFIG, TokenVerifier],
-      useFactory: (config: AppConfig, tokens: TokenVerifier) => {
+      inject: [APP_CONFIG, TokenVerifier, CitizenTokenVerifier],
+      useFactory: (config: AppConfig, tokens: TokenVerifier, citizens: CitizenTokenVerifier) => {
         const limits = {
           maxDepth: config.graphqlMaxDepth,
           maxComplexity: config.graphqlMaxComplexity,
@@ -58,7 +59,7 @@ export interface GraphQLContext extends AuthState {
             req,
             reply,
             loaders: new RequestLoaders(),
-            ...(await authenticate(req.headers.authorization, tokens)),
+            ...(await authenticate(req.headers.authorization, { tokens, citizens })),
           }),
           errorFormatter: (execution: { errors: readonly GraphQLError[] }, ctx: { reply?: FastifyReply; app?: { log: FastifyRequest['log'] } }) =>
             formatExecutionErrors(execution as never, ctx.reply?.log ?? (ctx.app?.log as FastifyRequest['log'])),

@@ -79,7 +79,17 @@ export class ApplicantStatusService {
     return submission;
   }
 
-  private async view(submission: SubmissionEntity, locale: string): Promise<ApplicantStatus> {
+  /**
+   * A failed attempt on a reference found by other means (e.g. linking a submission another account holds): counted
+   * like a wrong code, answered with the same NOT_FOUND.
+   */
+  async refuse(referenceNumber: string): Promise<never> {
+    await this.limiter.hit(`status-failures:${referenceNumber.trim().toUpperCase()}`, Number.MAX_SAFE_INTEGER, HOUR);
+    throw notFound();
+  }
+
+  /** What the applicant may see of a submission (also the citizen account's view of it). */
+  async view(submission: SubmissionEntity, locale: string): Promise<ApplicantStatus> {
     const en = locale === 'en';
     const status = submission.status as SubmissionStatus;
     const events = await this.em.fork().find(SubmissionEventEntity, { submissionId: submission.id }, { orderBy: { createdAt: 'asc' } });

@@ -11,6 +11,6 @@ import { SubmissionsService } from './submissions.service.js';
 @Module({
   imports: [FormsModule, CatalogModule, AttachmentsModule],
   providers: [SubmissionsService, DraftsService, RateLimiterService, ReceiptAutomation, SubmissionsResolver],
-  exports: [SubmissionsService],
+  exports: [SubmissionsService, DraftsService],
 })
 export class SubmissionsModule {}

@@ -1,5 +1,7 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { Public } from '../common/auth/access.decorators.js';
+import { optionalCitizen } from '../common/auth/access.guard.js';
+import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
 import type { GraphQLContext } from '../graphql/graphql.module.js';
 import { JsonScalar } from '../graphql/scalars/json.scalar.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
@@ -17,6 +19,7 @@ export class SubmissionsResolver {
     private readonly submissions: SubmissionsService,
     private readonly drafts: DraftsService,
     private readonly limiter: RateLimiterService,
+    private readonly accounts: CitizenAccounts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -29,11 +32,11 @@ export class SubmissionsResolver {
     @Args('idempotencyKey', { type: () => String }) idempotencyKey: string,
     @Context() ctx: GraphQLContext,
   ): Promise<SubmissionReceipt | SubmissionValidationError> {
-    return this.submissions.submit(input, idempotencyKey, ctx.req.ip);
+    return this.submissions.submit(input, idempotencyKey, ctx.req.ip, optionalCitizen(ctx));
   }
 
   @Public()
-  @Mutation(() => DraftReceipt, { description: 'Saves unfinished form data; returns a resume token (new, or the one given).' })
+  @Mutation(() => DraftReceipt, { description: 'Saves unfinished form data; returns a resume token (new, or the one given). Signed in with a citizen account, the draft belongs to the account (myDrafts).' })
   async saveDraft(
     @Args('formId', { type: () => ID }) formId: string,
     @Args('version', { type: () => String }) version: string,
@@ -41,13 +44,15 @@ export class SubmissionsResolver {
     @Context() ctx: GraphQLContext,
     @Args('resumeToken', { type: () => String, nullable: true }) resumeToken?: string,
   ): Promise<DraftReceipt> {
+    const citizen = optionalCitizen(ctx);
     await this.limiter.hit(`draft:${ctx.req.ip}`, this.config.submitRateLimitPerHour * 5, 3600);
-    return this.drafts.save(formId, version, data, resumeToken);
+    return this.drafts.save(formId, version, data, resumeToken, citizen ? await this.accounts.ensure(citizen) : undefined);
   }
 
   @Public()
   @Query(() => Draft, { description: 'A saved draft, by its resume token.' })
-  draft(@Args('resumeToken', { type: () => String }) resumeToken: string): Promise<Draft> {
-    return this.drafts.get(resumeToken);
+  async draft(@Args('resumeToken', { type: () => String }) resumeToken: string, @Context() ctx: GraphQLContext): Promise<Draft> {
+    const citizen = optionalCitizen(ctx);
+    return this.drafts.get(resumeToken, citizen ? await this.accounts.find(citizen) : undefined);
   }
 }

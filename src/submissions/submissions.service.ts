@@ -23,6 +23,10 @@ import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { addWorkingDays } from '../processing/workflow.js';
 import { AttachmentBinder, AttachmentsInvalid } from '../attachments/attachment-binder.service.js';
 import { toRjsfErrors } from '../forms/form-validator.js';
+import type { CitizenPrincipal } from '../common/auth/access.guard.js';
+import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
+import { reaches, AccountTrustLevel } from '../auth/trust-level.js';
+import type { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
@@ -41,25 +45,44 @@ export class SubmissionsService {
     private readonly automation: ReceiptAutomation,
     private readonly events: EventPublisher,
     private readonly binder: AttachmentBinder,
+    private readonly accounts: CitizenAccounts,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async submit(input: SubmitFormInput, idempotencyKey: string, clientAddress: string): Promise<SubmissionReceipt | SubmissionValidationError> {
+  /**
+   * The form's access rule against the caller: ACCOUNT_REQUIRED or TRUST_LEVEL_INSUFFICIENT (before anything is
+   * read, counted or stored). Returns the citizen the submission is bound to (none for `account: none`).
+   */
+  static admit(form: FormVersionEntity, citizen: CitizenPrincipal | undefined): CitizenPrincipal | undefined {
+    const access = form.data.access ?? { account: 'optional' as const };
+    if (access.account === 'required') {
+      if (!citizen) throw new LotseError(ErrorCode.ACCOUNT_REQUIRED, undefined, { required: access.minTrustLevel ?? AccountTrustLevel.BASIS });
+      const required = (access.minTrustLevel ?? AccountTrustLevel.BASIS) as AccountTrustLevel;
+      if (!reaches(citizen.trustLevel, required)) throw new LotseError(ErrorCode.TRUST_LEVEL_INSUFFICIENT, undefined, { required, actual: citizen.trustLevel });
+    }
+    return access.account === 'none' ? undefined : citizen;
+  }
+
+  async submit(input: SubmitFormInput, idempotencyKey: string, clientAddress: string, caller?: CitizenPrincipal): Promise<SubmissionReceipt | SubmissionValidationError> {
     if (!IDEMPOTENCY_KEY.test(idempotencyKey)) {
       throw badUserInput('Der Idempotenzschlüssel muss 8 bis 200 Zeichen aus Buchstaben, Ziffern und _.:- haben (z. B. eine UUID).', { argument: 'idempotencyKey' });
     }
     const locale = input.locale ?? 'de';
     if (!/^[a-z]{2}$/.test(locale)) throw badUserInput('Die Sprache muss ein Kürzel wie de oder en sein.', { argument: 'locale' });
     const form = await this.forms.submittable(input.formId, input.version);
+    const citizen = SubmissionsService.admit(form, caller);
     let data = input.data;
     if (data === undefined || data === null) {
       if (!input.resumeToken) throw badUserInput('Bitte Formulardaten oder einen Entwurf (resumeToken) angeben.', { argument: 'data' });
-      data = await this.drafts.dataFor(input.resumeToken, input.formId, input.version);
+      // a citizen's draft is theirs: another account (or anonymous) cannot submit it even with its token
+      data = await this.drafts.dataFor(input.resumeToken, input.formId, input.version, caller ? await this.accounts.find(caller) : undefined);
     }
     if (typeof data !== 'object' || Array.isArray(data)) throw new LotseError(ErrorCode.FORM_DATA_NOT_OBJECT);
     assertJsonBounds(data); // also when called without the JSON scalar (drafts, scripts)
     const canonical = canonicalJson(data);
-    const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data }));
+    const accountId = citizen ? await this.accounts.ensure(citizen) : undefined;
+    // the account is part of the request: another account's key gives IDEMPOTENCY_CONFLICT, never the first receipt
+    const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data, ...(accountId ? { account: accountId } : {}) }));
 
     const replay = await this.replay(idempotencyKey, requestHash);
     if (replay) return replay;
@@ -114,6 +137,8 @@ export class SubmissionsService {
           sha256: sha256Hex(canonical),
           submittedAt,
           dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
+          citizenAccountId: accountId,
+          trustLevel: citizen?.trustLevel,
         });
         await em.flush();
         const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, locale);

@@ -1,4 +1,5 @@
 import type { Browser, Page } from 'playwright-core';
+import { claimValueFor, signDevCitizenToken } from '../../src/auth/dev-citizen-token.js';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { checkCatalogDir, defaultCatalogDir } from '../../src/catalog/catalog.check.js';
 import { latestVersions } from '../../src/forms/form.checker.js';
@@ -9,7 +10,7 @@ import { buildTestPage, chromiumAvailable, CHROMIUM, CHROMIUM_ARGS, type BuiltPa
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Renderer = 'rjsf' | 'jsonforms';
 
-const FORM = `query($id: ID!) { form(id: $id, locale: "de") { id version jsonSchema uiSchema uischema translations } }`;
+const FORM = `query($id: ID!) { form(id: $id, locale: "de") { id version jsonSchema uiSchema uischema translations access { account minTrustLevel } } }`;
 const VALIDATE = `query($id: ID!, $v: String!, $d: JSON!) { validateSubmission(formId: $id, version: $v, data: $d, locale: "de") {
   valid rjsfErrors errors { instancePath schemaPath keyword params message field label } } }`;
 const SUBMIT = `mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) {
@@ -267,7 +268,11 @@ const daysBetween = (from: string, to: string) => Math.round((Date.parse(`${to}T
             if (uploaded) counts.uploaded += refs.length;
             else problems.push(`${id}/${example.name}: ${pointer} holds ${JSON.stringify(got)} after uploading ${JSON.stringify(refs)}`);
           }
-          const res = await t.gql<{ submitForm: Json }>(SUBMIT, { i: { formId: id, version, data }, k: `browser-${process.pid}-${++keys}` });
+          // a form that requires a citizen account is submitted signed in at its level, as the portal would
+          const citizen = form.access.account === 'REQUIRED'
+            ? { authorization: `Bearer ${await signDevCitizenToken(t.config.devTokenSecret!, { sub: 'browser-citizen', trust: [t.config.citizenTrustClaim, claimValueFor(form.access.minTrustLevel ?? 'BASIS', t.config.citizenTrustMap)], audience: t.config.citizenOidcAudience })}` }
+            : undefined;
+          const res = await t.gql<{ submitForm: Json }>(SUBMIT, { i: { formId: id, version, data }, k: `browser-${process.pid}-${++keys}` }, citizen);
           const result = res.body.data?.submitForm;
           if (result?.__typename === 'SubmissionReceipt') counts.receipts += 1;
           else problems.push(`${id}/${example.name}: not accepted from the renderer's state: ${JSON.stringify(result?.errors ?? res.body.errors)}`);

@@ -209,7 +209,7 @@ describe('catalog bundles: county → municipality', () => {
       expect(entry.contentHash).toBe(entryHash(entry.data));
       expect(entry.provenance.source).toBe('CATALOG');
     }
-    expect(bundle.entries.filter((e) => e.kind === 'FORM').length).toBe(13);
+    expect(bundle.entries.filter((e) => e.kind === 'FORM').length).toBe(14);
   });
 
   it('imports into the municipality, keeps its overrides and own entries, and a second run changes nothing', async () => {

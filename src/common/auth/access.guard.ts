@@ -5,6 +5,7 @@ import { ErrorCode } from '../errors/error-code.js';
 import { LotseError } from '../errors/lotse.error.js';
 import { ACCESS_METADATA, type AccessRule } from './access.decorators.js';
 import type { Permission } from './permission.js';
+import type { AccountTrustLevel } from '../../auth/trust-level.js';
 
 /** The authenticated caller, once authentication exists. */
 export interface Principal {
@@ -17,15 +18,35 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
 }
 
-/** What the request carries: a principal, or the reason its token was refused. */
+/** A signed-in citizen: the account is (issuer, subject). */
+export interface CitizenPrincipal {
+  issuer: string;
+  subject: string;
+  trustLevel: AccountTrustLevel;
+}
+
+/** What the request carries: a staff principal or a citizen, or the reason its token was refused. */
 export interface AuthState {
   principal?: Principal;
+  citizen?: CitizenPrincipal;
   authError?: Error;
+  /** The bearer token claimed the citizen issuer (set also when it was refused). */
+  citizenToken?: boolean;
 }
 
 /**
- * Deny by default: a handler without `@Public()` or `@RequirePermission()` is refused,
- * a permission without a principal holding it is refused.
+ * The citizen of a public field that works with and without an account (submitForm, saveDraft): undefined when
+ * anonymous or with a staff token; a refused citizen token fails the field (it must not be taken as anonymous).
+ */
+export function optionalCitizen(state: AuthState): CitizenPrincipal | undefined {
+  if (state.citizenToken && state.authError) throw state.authError;
+  return state.citizen;
+}
+
+/**
+ * Deny by default: a handler without `@Public()`, `@RequireCitizen()` or `@RequirePermission()` is refused, a
+ * permission without a staff principal holding it is refused (a citizen token: FORBIDDEN), a citizen field without a
+ * citizen is refused (a staff token: FORBIDDEN).
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
@@ -43,8 +64,14 @@ export class AccessGuard implements CanActivate {
       throw new LotseError(ErrorCode.FORBIDDEN);
     }
     if (rule.kind === 'public') return true;
-    const { principal, authError } = this.authOf(context);
+    const { principal, citizen, authError } = this.authOf(context);
     if (authError) throw authError;
+    if (rule.kind === 'citizen') {
+      if (citizen) return true;
+      if (principal) throw new LotseError(ErrorCode.FORBIDDEN, 'Dieses Feld ist für angemeldete Bürgerinnen und Bürger; Mitarbeitertokens gelten hier nicht.');
+      throw new LotseError(ErrorCode.UNAUTHENTICATED, 'Bitte melden Sie sich mit Ihrem Nutzerkonto (z. B. BundID) an.');
+    }
+    if (citizen) throw new LotseError(ErrorCode.FORBIDDEN, 'Dieses Feld ist Mitarbeiterinnen und Mitarbeitern der Verwaltung vorbehalten.');
     if (!principal) throw new LotseError(ErrorCode.UNAUTHENTICATED);
     if (!principal.permissions.has(rule.permission)) throw new LotseError(ErrorCode.FORBIDDEN);
     return true;

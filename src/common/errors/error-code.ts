@@ -24,6 +24,8 @@ export enum ErrorCode {
   METHOD_NOT_ALLOWED = 'METHOD_NOT_ALLOWED',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
+  ACCOUNT_REQUIRED = 'ACCOUNT_REQUIRED',
+  TRUST_LEVEL_INSUFFICIENT = 'TRUST_LEVEL_INSUFFICIENT',
   CONFLICT = 'CONFLICT',
   RATE_LIMITED = 'RATE_LIMITED',
   FORM_NOT_FOUND = 'FORM_NOT_FOUND',
@@ -135,6 +137,16 @@ export const ERROR_DEFAULTS: Readonly<Record<ErrorCode, { status: number; de: st
     en: 'This HTTP method is not allowed here.',
   },
   UNAUTHENTICATED: { status: 401, de: 'Bitte melden Sie sich an.', en: 'Authentication required.' },
+  ACCOUNT_REQUIRED: {
+    status: 401,
+    de: 'Für dieses Formular melden Sie sich bitte mit Ihrem Nutzerkonto (z. B. BundID) an.',
+    en: 'Please sign in with your citizen account (e.g. BundID) for this form.',
+  },
+  TRUST_LEVEL_INSUFFICIENT: {
+    status: 403,
+    de: 'Ihre Anmeldung hat dafür kein ausreichendes Vertrauensniveau. Bitte melden Sie sich z. B. mit der Online-Ausweisfunktion an.',
+    en: 'Your sign-in does not have a sufficient trust level for this. Please sign in, for example, with the online ID function.',
+  },
   FORBIDDEN: {
     status: 403,
     de: 'Sie haben keine Berechtigung für diese Aktion.',

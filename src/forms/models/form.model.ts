@@ -1,4 +1,5 @@
-import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { AccountTrustLevel } from '../../auth/trust-level.js';
 import { PageInfo } from '../../catalog/models/service.model.js';
 import { JsonScalar } from '../../graphql/scalars/json.scalar.js';
 import { ServiceStatus } from '../../catalog/models/enums.js';
@@ -55,6 +56,22 @@ export class FormProvenanceInfo {
   @Field() importedAt!: string;
 }
 
+export enum AccountRequirement {
+  NONE = 'NONE',
+  OPTIONAL = 'OPTIONAL',
+  REQUIRED = 'REQUIRED',
+}
+registerEnumType(AccountRequirement, {
+  name: 'AccountRequirement',
+  description: 'Whether submitting needs a citizen account: NONE (never bound to one), OPTIONAL (bound when signed in), REQUIRED (ACCOUNT_REQUIRED without).',
+});
+
+@ObjectType({ description: 'Who may submit the form.' })
+export class FormAccess {
+  @Field(() => AccountRequirement) account!: AccountRequirement;
+  @Field(() => AccountTrustLevel, { nullable: true, description: 'Lowest trust level of the sign-in (with REQUIRED); a lower one gets TRUST_LEVEL_INSUFFICIENT.' }) minTrustLevel?: AccountTrustLevel;
+}
+
 @ObjectType({ description: 'A form version, ready to render with react-jsonschema-form or JSON Forms.' })
 export class Form {
   @Field(() => ID) id!: string;
@@ -75,6 +92,7 @@ export class Form {
   @Field(() => [FimAnnotation]) fim!: FimAnnotation[];
   @Field(() => [FormRule], { description: 'FIM rules of the form (also in jsonSchema as x-rules on the node they belong to); empty for forms without any.' }) rules!: FormRule[];
   @Field(() => FormProvenanceInfo, { nullable: true, description: 'Set when the version came from an import rather than the catalog in git.' }) provenance?: FormProvenanceInfo;
+  @Field(() => FormAccess) access!: FormAccess;
   @Field({ description: 'The language served.' }) locale!: string;
   @Field(() => [String], { description: 'Texts served in German because the requested language is missing.' }) fallbackFields!: string[];
 }

@@ -20,4 +20,9 @@ export class FormDraftEntity extends BaseEntity {
   @Index()
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
+
+  /** The citizen account that saved it (found also by id through myDraft), or null for an anonymous draft. */
+  @Index()
+  @Property({ type: 'uuid', nullable: true })
+  citizenAccountId?: string;
 }

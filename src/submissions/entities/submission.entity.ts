@@ -68,6 +68,15 @@ export class SubmissionEntity extends BaseEntity {
   @Property({ type: 'text', nullable: true })
   assigneeId?: string;
 
+  /** The citizen account the submission belongs to (submitted signed in, or linked later with the access code). */
+  @Index()
+  @Property({ type: 'uuid', nullable: true })
+  citizenAccountId?: string;
+
+  /** The trust level of the sign-in it was submitted with (null: submitted without an account). */
+  @Property({ type: 'text', nullable: true })
+  trustLevel?: string;
+
   /** What the applicant still has to provide (German texts). */
   @Property({ type: 'json', nullable: true })
   requestedDocuments?: string[];

@@ -1,4 +1,4 @@
-import { createUnionType, Field, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { createUnionType, Field, ID, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { DateTimeScalar } from '../../graphql/scalars/date-time.scalar.js';
 import { JsonScalar } from '../../graphql/scalars/json.scalar.js';
 import { ValidationErrorItem } from '../../forms/models/form.model.js';
@@ -42,6 +42,7 @@ export const SubmitFormResult = createUnionType({
 
 @ObjectType()
 export class DraftReceipt {
+  @Field(() => ID, { description: 'The draft; a signed-in citizen finds it again with myDraft(id).' }) id!: string;
   @Field({ description: 'Keep it to resume the draft; 256 random bits, stored only as a hash.' }) resumeToken!: string;
   @Field() formId!: string;
   @Field() formVersion!: string;
@@ -51,6 +52,7 @@ export class DraftReceipt {
 
 @ObjectType()
 export class Draft {
+  @Field(() => ID) id!: string;
   @Field() formId!: string;
   @Field() formVersion!: string;
   @Field(() => JsonScalar) data!: unknown;
