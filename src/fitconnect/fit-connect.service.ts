@@ -337,10 +337,15 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
 
   /** Moves a delivery's state (never backwards) and tells webhooks and, where it matters, the case history. */
   private async changeState(em: EntityManager, delivery: FitConnectDeliveryEntity, to: FitConnectDeliveryState, note?: string): Promise<boolean> {
-    if (delivery.state === to) return false;
-    if (to !== 'FAILED' && RANK[to] < RANK[delivery.state as FitConnectDeliveryState]) return false;
-    delivery.state = to;
+    // conditional on the stored state: a worker and an event never move a delivery backwards, whoever writes last
+    const from = to === 'FAILED' ? ['QUEUED', 'ANNOUNCED'] : (Object.keys(RANK) as FitConnectDeliveryState[]).filter((s) => s !== 'FAILED' && RANK[s] < RANK[to]);
     await em.flush();
+    const moved = await em.getConnection().execute<Array<{ id: string }>>(
+      `update fit_connect_delivery set state = ?, updated_at = now() where id = ? and state in (${from.map(() => '?').join(', ')}) returning id`,
+      [to, delivery.id, ...from],
+    );
+    await em.refresh(delivery);
+    if (moved.length === 0) return false;
     await em.transactional(async (tx) => {
       const submission = await tx.findOne(SubmissionEntity, { id: delivery.submissionId });
       if (!submission) return;

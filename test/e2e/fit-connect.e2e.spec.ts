@@ -255,10 +255,12 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
   it('5xx and a hanging request: retried with back-off, then submitted exactly once', async () => {
     fake.failNext = 2;
     fake.failStatus = 503;
+    fake.failMatch = /^POST \/v2\/submissions$/;
     const s = await submit();
     const d = await delivered(s.id);
     expect(d.attempts).toBeGreaterThanOrEqual(3);
     expect(fake.byReference(s.referenceNumber)).toHaveLength(1);
+    fake.failMatch = undefined;
     fake.hangNext = 1;
     const h = await submit();
     const dh = await delivered(h.id);

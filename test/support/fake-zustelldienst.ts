@@ -90,6 +90,8 @@ export class FakeZustelldienst {
   // switches
   failNext = 0;
   failStatus = 503;
+  /** Only requests ("METHOD /path") matching this fail (all when unset). */
+  failMatch?: RegExp;
   hangNext = 0;
   unauthorizedNext = 0;
   refuseNext?: { status: number; type: string; title: string };
@@ -150,7 +152,7 @@ export class FakeZustelldienst {
         this.hangNext--;
         await new Promise((r) => setTimeout(r, 3_600_000).unref()); // never answers (the client's timeout ends it)
       }
-      if (this.failNext > 0) {
+      if (this.failNext > 0 && (!this.failMatch || this.failMatch.test(`${req.method} ${req.url.split('?')[0]}`))) {
         this.failNext--;
         return reply.code(this.failStatus).send({ type: 'about:blank', title: 'Dienst nicht verfügbar' });
       }
