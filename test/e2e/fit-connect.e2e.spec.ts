@@ -201,6 +201,7 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     const s = await submit();
     await delivered(s.id);
     const r = fake.byReference(s.referenceNumber)[0];
+    await fake.settle();
     expect(await fake.sendCallback({ caseIds: [r.caseId] })).toBe(200); // submit-submission applied now, not later
     // an event waits in the log: a callback that got through would apply it
     await fake.emit(r.submissionId, 'forward-submission', { callback: false });
@@ -260,12 +261,12 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     const d = await delivered(s.id);
     expect(d.attempts).toBeGreaterThanOrEqual(3);
     expect(fake.byReference(s.referenceNumber)).toHaveLength(1);
-    fake.failMatch = undefined;
     fake.hangNext = 1;
     const h = await submit();
     const dh = await delivered(h.id);
     expect(dh.attempts).toBeGreaterThanOrEqual(2);
     expect(fake.byReference(h.referenceNumber)).toHaveLength(1);
+    fake.failMatch = undefined;
   });
 
   it('gives up after FITCONNECT_MAX_ATTEMPTS: FAILED with a case event; redeliverSubmission (supervisor) sends it once', async () => {

@@ -77,6 +77,7 @@ export class FakeZustelldienst {
   port = 0;
   private app?: FastifyInstance;
   private tokens = new Set<string>();
+  private readonly pending = new Set<Promise<void>>();
   readonly submissions = new Map<string, ReceivedSubmission>();
   /** SETs per case, as the event log returns them. */
   readonly eventLogs = new Map<string, string[]>();
@@ -90,7 +91,7 @@ export class FakeZustelldienst {
   // switches
   failNext = 0;
   failStatus = 503;
-  /** Only requests ("METHOD /path") matching this fail (all when unset). */
+  /** Only requests ("METHOD /path") matching this fail or hang (all when unset). */
   failMatch?: RegExp;
   hangNext = 0;
   unauthorizedNext = 0;
@@ -148,7 +149,7 @@ export class FakeZustelldienst {
     app.addHook('onRequest', async (req, reply) => {
       this.requests.push(`${req.method} ${req.url.split('?')[0]}`);
       if (req.url === '/token' || req.url.startsWith('/.well-known/')) return;
-      if (this.hangNext > 0) {
+      if (this.hangNext > 0 && (!this.failMatch || this.failMatch.test(`${req.method} ${req.url.split('?')[0]}`))) {
         this.hangNext--;
         await new Promise((r) => setTimeout(r, 3_600_000).unref()); // never answers (the client's timeout ends it)
       }
@@ -315,10 +316,17 @@ export class FakeZustelldienst {
     if (options.callback !== false && this.callbackUrl) {
       // after the answer that caused it, as a real Zustelldienst does
       const send = () => this.sendCallback({ type: 'https://schema.fitko.de/fit-connect/callbacks/new-events', caseIds: [s.caseId] }).catch(() => undefined);
-      if (event === 'submit-submission') setTimeout(() => void send(), 200).unref();
-      else await send();
+      if (event === 'submit-submission') {
+        const pending = new Promise<void>((resolve) => setTimeout(() => void send().then(() => resolve()), 200).unref()).finally(() => this.pending.delete(pending));
+        this.pending.add(pending);
+      } else await send();
     }
     return set;
+  }
+
+  /** Waits for the callbacks still on their way (sent shortly after a submission's final PUT). */
+  async settle(): Promise<void> {
+    while (this.pending.size > 0) await Promise.all([...this.pending]);
   }
 
   /** A correctly signed callback body and headers (tests tamper with them). */
