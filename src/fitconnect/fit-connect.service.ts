@@ -14,7 +14,6 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { XoevService } from '../xoev/xoev.service.js';
 import { DeliveryDestinationEntity } from './entities/delivery-destination.entity.js';
 import { FitConnectDeliveryEntity, type FitConnectDeliveryState, type FitConnectSteps } from './entities/fit-connect-delivery.entity.js';
-import { FitConnectEventEntity } from './entities/fit-connect-event.entity.js';
 import { ATTACHMENT_NAMESPACE, encryptCompact, importEncryptionKey, keyBits, keyProblems, sha512Hex, uuidV5 } from './crypto.js';
 import { fitRequest, TransportError, type HttpAnswer } from './http.js';
 import { METADATA_SCHEMA_URI, metadataProblems, type FitConnectMetadata } from './metadata.js';
