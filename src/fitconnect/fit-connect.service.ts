@@ -349,11 +349,11 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
       const submission = await tx.findOne(SubmissionEntity, { id: delivery.submissionId });
       if (!submission) return;
       if (to === 'ACCEPTED') {
-        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_ACCEPTED' as never, actorType: 'SYSTEM', publicNoteDe: 'Bei der Behörde eingegangen', publicNoteEn: 'Received by the authority' });
+        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_ACCEPTED', actorType: 'SYSTEM', publicNoteDe: 'Bei der Behörde eingegangen', publicNoteEn: 'Received by the authority' });
       } else if (to === 'REJECTED') {
-        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_REJECTED' as never, actorType: 'SYSTEM', internalNote: `FIT-Connect: Die Behörde hat die Einreichung zurückgewiesen.${note ? ` ${note}` : ''} Bitte prüfen.` });
+        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_REJECTED', actorType: 'SYSTEM', internalNote: `FIT-Connect: Die Behörde hat die Einreichung zurückgewiesen.${note ? ` ${note}` : ''} Bitte prüfen.` });
       } else if (to === 'FAILED') {
-        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_FAILED' as never, actorType: 'SYSTEM', internalNote: `FIT-Connect-Zustellung gescheitert: ${delivery.lastError ?? 'unbekannter Fehler'}` });
+        tx.create(SubmissionEventEntity, { submissionId: submission.id, kind: 'DELIVERY_FAILED', actorType: 'SYSTEM', internalNote: `FIT-Connect-Zustellung gescheitert: ${delivery.lastError ?? 'unbekannter Fehler'}` });
       }
       await tx.flush();
       await this.events.submissionEvent(tx, 'submission.delivery_changed', submission, {
