@@ -279,6 +279,14 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
     }
     const submissionPath = `/submissions/${delivery.fitConnectSubmissionId}`;
 
+    // an earlier attempt sent the final PUT but did not see the answer (crash, timeout): the event log tells whether it
+    // arrived (submit-submission), so that it is never sent twice
+    if (steps.finalPutAt && (await this.submittedPerEventLog(destination, delivery))) {
+      delivery.steps = { ...steps, submittedAt: new Date().toISOString() };
+      await this.changeState(em, delivery, 'SUBMITTED');
+      return;
+    }
+
     for (;;) {
       try {
         for (const attachment of steps.attachments) {
@@ -306,6 +314,8 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
         const imported = await importEncryptionKey(key.jwk);
         const encryptedMetadata = await encryptCompact(Buffer.from(JSON.stringify(metadata), 'utf8'), imported, key.kid, 'application/json');
         const encryptedData = await encryptCompact(Buffer.from(exported.xml, 'utf8'), imported, key.kid, 'application/xml');
+        delivery.steps = { ...steps, encryptionKid: key.kid, finalPutAt: new Date().toISOString() };
+        await em.flush();
         await this.call(destination, 'PUT', submissionPath, { json: { encryptedMetadata, encryptedData } });
         break;
       } catch (error) {
@@ -326,6 +336,18 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
     }
     delivery.steps = { ...steps, encryptionKid: key.kid, submittedAt: new Date().toISOString() };
     await this.changeState(em, delivery, 'SUBMITTED');
+  }
+
+  /** Whether the case's event log holds a verified submit-submission SET for this delivery. */
+  private async submittedPerEventLog(destination: DeliveryDestinationEntity, delivery: FitConnectDeliveryEntity): Promise<boolean> {
+    const res = await this.call(destination, 'GET', `/cases/${delivery.caseId}/events`);
+    const log = (JSON.parse(res.body.toString('utf8')) as { eventLog?: unknown[] }).eventLog ?? [];
+    for (const set of log) {
+      if (typeof set !== 'string') continue;
+      const verified = await this.verifySet(destination, set);
+      if (verified && verified.txn === `case:${delivery.caseId}` && verified.sub === `submission:${delivery.fitConnectSubmissionId}` && `${EVENT_PREFIX}submit-submission` in verified.events) return true;
+    }
+    return false;
   }
 
   private async fileBytes(submissionId: string, attachmentId: string): Promise<Buffer> {

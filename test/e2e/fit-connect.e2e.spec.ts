@@ -292,6 +292,16 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     expect(fake.byReference(s.referenceNumber)).toHaveLength(1);
   });
 
+  it('a final PUT whose answer was lost: the next attempt finds submit-submission in the event log and does not send it again', async () => {
+    fake.dropAnswerAfterSubmit = true;
+    const s = await submit();
+    const d = await delivered(s.id);
+    expect(d.attempts).toBeGreaterThanOrEqual(2);
+    const received = fake.byReference(s.referenceNumber);
+    expect(received.map((r) => r.submitCount)).toEqual([1]);
+    expect(fake.requests.filter((x) => x === `PUT /v2/submissions/${received[0].submissionId}`)).toHaveLength(1);
+  });
+
   it('400/422: FAILED at once with the problem type and title, never retried', async () => {
     fake.refuseNext = { status: 422, type: 'https://schema.fitko.de/fit-connect/submission-api/problems/metadata-schema-violation', title: 'Metadaten entsprechen nicht dem Schema' };
     const s = await submit();

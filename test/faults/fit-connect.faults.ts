@@ -127,5 +127,5 @@ describe('FIT-Connect: outage of the Zustelldienst with a restart of Lotse', () 
       c.query(`select d.state, count(*)::int as n from fit_connect_delivery d join submission s on s.id = d.submission_id where s.reference_number = any($1) group by d.state`, [references]),
     );
     expect(Object.fromEntries(after.rows.map((r) => [r.state, r.n]))).toEqual({ SUBMITTED: SUBMISSIONS });
-  });
+  }, (OUTAGE_SECONDS + AFTER_RETURN_SECONDS + 300) * 1000); // the outage itself is longer than the suite's default limit
 });

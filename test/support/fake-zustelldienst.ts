@@ -98,6 +98,8 @@ export class FakeZustelldienst {
   refuseNext?: { status: number; type: string; title: string };
   /** Refuse the final PUT for its key when it was encrypted with another kid than the current one. */
   refuseStaleKey = true;
+  /** Accept the next final PUT, then cut the connection without an answer (the sender cannot know it arrived). */
+  dropAnswerAfterSubmit = false;
   /** Extra fields for the published key (e.g. a short key, missing key_ops) to test key checks. */
   keyOverride?: Partial<JWK> & { key_ops?: string[] };
 
@@ -255,6 +257,11 @@ export class FakeZustelldienst {
       s.submitted = true;
       s.submitCount++;
       await this.emit(s.submissionId, 'submit-submission');
+      if (this.dropAnswerAfterSubmit) {
+        this.dropAnswerAfterSubmit = false;
+        req.raw.socket.destroy();
+        return reply.hijack();
+      }
       return reply.code(202).send({ destinationId: s.destinationId, submissionId: s.submissionId, caseId: s.caseId });
     });
     app.get<{ Params: { caseId: string } }>(`/${v}/cases/:caseId/events`, async (req) => {

@@ -8,6 +8,8 @@ export type FitConnectDeliveryState = 'QUEUED' | 'ANNOUNCED' | 'SUBMITTED' | 'FO
 export interface FitConnectSteps {
   /** Attachment ids announced with the submission (UUIDv5 of Lotse's ids) and their SHA-512 once uploaded. */
   attachments?: Array<{ id: string; sourceId: string; purpose: 'form' | 'attachment'; fileName: string; mimeType: string; sha512?: string; uploadedAt?: string }>;
+  /** Set before the final PUT is sent: a later attempt first asks the event log whether it already arrived. */
+  finalPutAt?: string;
   /** Set once the final PUT (metadata and data) was accepted. */
   submittedAt?: string;
   /** The destination's key the last encryption used. */
