@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { fitConnectCallbacks } from './fitconnect/callbacks.js';
+import { FitConnectService } from './fitconnect/fit-connect.service.js';
 import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { NestFactory } from '@nestjs/core';
@@ -206,6 +208,9 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     throwFileSizeLimit: true,
     limits: { fileSize: config.attachmentMaxBytes + 1, files: 1, fields: 8, fieldSize: 1024, parts: 9, headerPairs: 40, fieldNameSize: 64 },
   });
+
+  // FIT-Connect callbacks: verified on the raw body, so in a context of their own without the JSON parser.
+  await app.register(fitConnectCallbacks(app.get(FitConnectService)) as never);
 
   // Bearer tokens on REST routes (GraphQL reads them in its context).
   const verifiers: Verifiers = { tokens: app.get(TokenVerifier), citizens: app.get(CitizenTokenVerifier) };

@@ -7,6 +7,7 @@ import { SubmissionsModule } from './submissions/submissions.module.js';
 import { ProcessingModule } from './processing/processing.module.js';
 import { DeliveryModule } from './delivery/delivery.module.js';
 import { XoevModule } from './xoev/xoev.module.js';
+import { FitConnectModule } from './fitconnect/fit-connect.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { InteropModule } from './interop/interop.module.js';
 import { ArchiveModule } from './archive/archive.module.js';
@@ -39,6 +40,7 @@ export class AppModule {
         ProcessingModule,
         DeliveryModule,
         XoevModule,
+        FitConnectModule,
         AttachmentsModule,
         InteropModule,
         ArchiveModule,

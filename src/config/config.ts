@@ -94,6 +94,15 @@ const VARIABLES: ReadonlyArray<{
   { key: 'webhookAllowedHosts', env: 'WEBHOOK_ALLOWED_HOSTS', kind: 'list', fallback: () => '' },
   { key: 'queueExpireSeconds', env: 'QUEUE_EXPIRE_SECONDS', kind: 'integer', fallback: () => '120' },
   { key: 'queueSuperviseSeconds', env: 'QUEUE_SUPERVISE_SECONDS', kind: 'integer', fallback: () => '30' },
+  { key: 'fitConnectEnabled', env: 'FITCONNECT_ENABLED', kind: 'boolean', fallback: () => 'false' },
+  { key: 'fitConnectApiVersion', env: 'FITCONNECT_API_VERSION', kind: 'string', fallback: () => 'v2' },
+  { key: 'fitConnectAllowTestKeys', env: 'FITCONNECT_ALLOW_TEST_KEYS', kind: 'boolean', fallback: () => 'false' },
+  { key: 'fitConnectKeyCacheSeconds', env: 'FITCONNECT_KEY_CACHE_SECONDS', kind: 'integer', fallback: () => '300' },
+  { key: 'fitConnectTimeoutMs', env: 'FITCONNECT_TIMEOUT_MS', kind: 'integer', fallback: () => '30000' },
+  { key: 'fitConnectRetryDelaySeconds', env: 'FITCONNECT_RETRY_DELAY_SECONDS', kind: 'integer', fallback: () => '10' },
+  { key: 'fitConnectRetryMaxDelaySeconds', env: 'FITCONNECT_RETRY_MAX_DELAY_SECONDS', kind: 'integer', fallback: () => '3600' },
+  { key: 'fitConnectMaxAttempts', env: 'FITCONNECT_MAX_ATTEMPTS', kind: 'integer', fallback: () => '30' },
+  { key: 'fitConnectPollSeconds', env: 'FITCONNECT_POLL_SECONDS', kind: 'integer', fallback: () => '300' },
   { key: 'authIssuer', env: 'AUTH_ISSUER', kind: 'string' },
   { key: 'authAudience', env: 'AUTH_AUDIENCE', kind: 'string', fallback: () => 'lotse' },
   { key: 'authJwksUrl', env: 'AUTH_JWKS_URL', kind: 'string' },
@@ -199,6 +208,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const config = data as unknown as AppConfig;
   if (config.citizenOidcIssuer && config.citizenOidcIssuer === config.authIssuer) {
     throw new ConfigError(['CITIZEN_OIDC_ISSUER und AUTH_ISSUER müssen verschieden sein: ein Aussteller stellt entweder Bürger- oder Mitarbeitertokens aus']);
+  }
+  if (config.fitConnectAllowTestKeys && config.nodeEnv === 'production') {
+    throw new ConfigError(['FITCONNECT_ALLOW_TEST_KEYS darf in der Produktion nicht gesetzt sein (Testschlüssel und http sind dort verboten)']);
   }
   if (!isAbsolute(config.dataDir)) config.dataDir = join(projectRoot(), config.dataDir);
   if (!isAbsolute(config.catalogDir)) config.catalogDir = join(projectRoot(), config.catalogDir);

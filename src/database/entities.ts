@@ -29,6 +29,9 @@ import { AttachmentBlobEntity } from '../attachments/entities/attachment-blob.en
 import { AttachmentChunkEntity } from '../attachments/entities/attachment-chunk.entity.js';
 import { DocumentRequestEntity } from '../attachments/entities/document-request.entity.js';
 import { CaseDocumentEntity } from '../attachments/entities/case-document.entity.js';
+import { DeliveryDestinationEntity } from '../fitconnect/entities/delivery-destination.entity.js';
+import { FitConnectDeliveryEntity } from '../fitconnect/entities/fit-connect-delivery.entity.js';
+import { FitConnectEventEntity } from '../fitconnect/entities/fit-connect-event.entity.js';
 
 /** Every entity of the application, listed explicitly (no folder scanning at runtime). */
 export const ENTITIES = [
@@ -63,4 +66,7 @@ export const ENTITIES = [
   DocumentRequestEntity,
   CaseDocumentEntity,
   CitizenAccountEntity,
+  DeliveryDestinationEntity,
+  FitConnectDeliveryEntity,
+  FitConnectEventEntity,
 ];

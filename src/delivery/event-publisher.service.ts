@@ -9,7 +9,7 @@ import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import type { SubmissionStatus } from '../submissions/models/submission.model.js';
 
-export const SUBMISSION_EVENT_TYPES = ['submission.received', 'submission.status_changed', 'submission.exported', 'submission.documents_received'] as const;
+export const SUBMISSION_EVENT_TYPES = ['submission.received', 'submission.status_changed', 'submission.exported', 'submission.documents_received', 'submission.delivery_changed'] as const;
 export type SubmissionEventType = (typeof SUBMISSION_EVENT_TYPES)[number];
 
 /**
@@ -26,7 +26,14 @@ export function stableEventId(...parts: Array<string | number>): string {
 /** Publishes an event to every webhook of the submission's organisation, in the caller's transaction. */
 @Injectable()
 export class EventPublisher {
+  /** Queues the FIT-Connect delivery of a new submission (set by the FIT-Connect module when it is switched on). */
+  private fitConnect?: (em: EntityManager, submission: SubmissionEntity) => Promise<void>;
+
   constructor(private readonly queue: QueueService) {}
+
+  onReceipt(hook: (em: EntityManager, submission: SubmissionEntity) => Promise<void>): void {
+    this.fitConnect = hook;
+  }
 
   async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra: Record<string, unknown> = {}): Promise<void> {
     // one id per event, the same however often it is published: received once per submission, a status change once
@@ -36,10 +43,12 @@ export class EventPublisher {
       type === 'submission.status_changed' ? submission.version
       : type === 'submission.documents_received' ? String(extra.requestId)
       : type === 'submission.exported' ? createHash('sha256').update(String(extra.xml)).digest('hex')
+      : type === 'submission.delivery_changed' ? `${String((extra.delivery as { id?: string } | undefined)?.id)}:${String((extra.delivery as { state?: string } | undefined)?.state)}`
       : 0;
     const eventId = stableEventId(submission.id, type, discriminator);
     if (type === 'submission.received' || type === 'submission.status_changed') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
     if (type === 'submission.received') await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
+    if (type === 'submission.received') await this.fitConnect?.(em, submission);
     const subscriptions = (await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true })).filter(
       (s) => !s.eventTypes || s.eventTypes.includes(type),
     );

@@ -22,6 +22,9 @@ export const MAIL_QUEUE = 'lotse-mail';
 export const EXPORT_QUEUE = 'lotse-export';
 /** Deletion with proof of cases past their period (archive/); one run at a time, retried after a crash. */
 export const ARCHIVE_DELETE_QUEUE = 'lotse-archive-delete';
+/** FIT-Connect deliveries (src/fitconnect/); jobs that used up FITCONNECT_MAX_ATTEMPTS go to the dead queue. */
+export const FITCONNECT_QUEUE = 'lotse-fitconnect';
+export const FITCONNECT_DEAD_QUEUE = 'lotse-fitconnect-dead';
 
 export interface WebhookJob {
   subscriptionId: string;
@@ -301,7 +304,11 @@ export function createBoss(databaseUrl: string, config: Pick<AppConfig, 'queueSu
   return new PgBoss({ connectionString: databaseUrl, schema: QUEUE_SCHEMA, max: Math.max(4, Math.ceil((config.webhookConcurrency ?? 0) / 2) + 2), superviseIntervalSeconds: config.queueSuperviseSeconds, schedule: false, queueCacheIntervalSeconds: 2 });
 }
 
-export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryDelaySeconds' | 'queueExpireSeconds'>): Promise<void> {
+export async function ensureQueues(
+  boss: PgBoss,
+  config: Pick<AppConfig, 'webhookMaxAttempts' | 'webhookRetryDelaySeconds' | 'queueExpireSeconds'> &
+    Partial<Pick<AppConfig, 'fitConnectMaxAttempts' | 'fitConnectRetryDelaySeconds' | 'fitConnectRetryMaxDelaySeconds' | 'fitConnectTimeoutMs'>>,
+): Promise<void> {
   await boss.createQueue(WEBHOOK_DEAD_QUEUE, { retentionSeconds: 30 * 86400 } as never).catch(() => undefined);
   const options = {
     retryLimit: config.webhookMaxAttempts - 1,
@@ -319,6 +326,18 @@ export async function ensureQueues(boss: PgBoss, config: Pick<AppConfig, 'webhoo
   if (!(await boss.getQueue(MAIL_QUEUE))) {
     await boss.createQueue(MAIL_QUEUE, { retryLimit: 5, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
   }
+  await boss.createQueue(FITCONNECT_DEAD_QUEUE, { retentionSeconds: 30 * 86400 } as never).catch(() => undefined);
+  const fitConnect = {
+    retryLimit: (config.fitConnectMaxAttempts ?? 30) - 1,
+    retryDelay: config.fitConnectRetryDelaySeconds ?? 10,
+    retryBackoff: true,
+    retryDelayMax: config.fitConnectRetryMaxDelaySeconds ?? 3600,
+    // one attempt makes several requests, each within FITCONNECT_TIMEOUT_MS
+    expireInSeconds: Math.max(config.queueExpireSeconds, Math.ceil(((config.fitConnectTimeoutMs ?? 30000) * 8) / 1000)),
+    deadLetter: FITCONNECT_DEAD_QUEUE,
+  };
+  if (await boss.getQueue(FITCONNECT_QUEUE)) await boss.updateQueue(FITCONNECT_QUEUE, fitConnect as never);
+  else await boss.createQueue(FITCONNECT_QUEUE, fitConnect as never);
   if (!(await boss.getQueue(ARCHIVE_DELETE_QUEUE))) {
     await boss.createQueue(ARCHIVE_DELETE_QUEUE, { policy: 'singleton', retryLimit: 3, retryDelay: config.webhookRetryDelaySeconds, retryBackoff: true, expireInSeconds: config.queueExpireSeconds } as never);
   }

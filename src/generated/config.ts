@@ -296,4 +296,39 @@ export interface AppConfig {
    * CITIZEN_JWKS_COOLDOWN_SECONDS: after a fetch of the IdP's keys, a token with an unknown `kid` waits this long before the keys are fetched again.
    */
   citizenJwksCooldownSeconds: number;
+   * FITCONNECT_ENABLED: deliver submissions end-to-end encrypted over FIT-Connect to the configured destinations.
+   */
+  fitConnectEnabled: boolean;
+  /**
+   * FITCONNECT_API_VERSION: path prefix of the Submission API (v1 or v2).
+   */
+  fitConnectApiVersion: 'v1' | 'v2';
+  /**
+   * FITCONNECT_ALLOW_TEST_KEYS: allow http and encryption keys without a Verwaltungs-PKI certificate chain (x5c); refused in production.
+   */
+  fitConnectAllowTestKeys: boolean;
+  /**
+   * FITCONNECT_KEY_CACHE_SECONDS: how long a destination's encryption key is used before it is fetched again.
+   */
+  fitConnectKeyCacheSeconds: number;
+  /**
+   * FITCONNECT_TIMEOUT_MS: how long one request to the Zustelldienst or token endpoint may take.
+   */
+  fitConnectTimeoutMs: number;
+  /**
+   * FITCONNECT_RETRY_DELAY_SECONDS: first retry delay of a delivery; doubles with each attempt.
+   */
+  fitConnectRetryDelaySeconds: number;
+  /**
+   * FITCONNECT_RETRY_MAX_DELAY_SECONDS: longest retry delay of a delivery.
+   */
+  fitConnectRetryMaxDelaySeconds: number;
+  /**
+   * FITCONNECT_MAX_ATTEMPTS: attempts before a delivery fails and is parked in the dead queue.
+   */
+  fitConnectMaxAttempts: number;
+  /**
+   * FITCONNECT_POLL_SECONDS: how often open deliveries fetch their event log (besides callbacks); 0 switches polling off.
+   */
+  fitConnectPollSeconds: number;
 }

@@ -1,7 +1,19 @@
 import { Entity, Index, Property } from '@mikro-orm/decorators/legacy';
 import { BaseEntity } from '../../database/base.entity.js';
 
-export type EventKind = 'RECEIVED' | 'ACKNOWLEDGED' | 'STATUS_CHANGED' | 'ASSIGNED' | 'DOCUMENTS_REQUESTED' | 'DOCUMENTS_RECEIVED' | 'DOCUMENT_ADDED' | 'EXPORT_FAILED';
+export type EventKind =
+  | 'RECEIVED'
+  | 'ACKNOWLEDGED'
+  | 'STATUS_CHANGED'
+  | 'ASSIGNED'
+  | 'DOCUMENTS_REQUESTED'
+  | 'DOCUMENTS_RECEIVED'
+  | 'DOCUMENT_ADDED'
+  | 'EXPORT_FAILED'
+  // FIT-Connect delivery (src/fitconnect/)
+  | 'DELIVERY_ACCEPTED'
+  | 'DELIVERY_REJECTED'
+  | 'DELIVERY_FAILED';
 export type ActorType = 'SYSTEM' | 'STAFF' | 'APPLICANT';
 
 /** Append-only history of a submission: who did what when, with a public and an internal note. */
