@@ -6,8 +6,8 @@
  *
  *   --cpu-prof   the service runs under `node --cpu-prof`; the profile is written to bench/results/profiles/ and
  *                summarised (self time per package / source file)
- *   --explain    afterwards, three submissions run with auto_explain (EXPLAIN ANALYZE, BUFFERS of every statement,
- *                nested ones too) and the statements are printed with their time and plan
+ *   --explain    no load: after a warm-up, one submission runs with auto_explain (EXPLAIN ANALYZE, BUFFERS of every
+ *                statement, nested ones too) and its statements are printed with their time and plan
  *   BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), DB_POOL_MAX (service and baseline, 10)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -123,19 +123,21 @@ try {
   const runId = Date.now().toString(36);
   const submitBody = (i: number) => JSON.stringify({ query: SUBMIT, variables: { i: { formId, version: '1.0', data: example }, k: `bench-${runId}-${i}` } });
   // warm-up: JIT, pools and caches of both
-  await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
-  for (let i = 0; i < 200; i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
+  if (!EXPLAIN) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
+  for (let i = 0; i < (EXPLAIN ? 20 : 200); i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
 
-  console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
-  const raw = await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example }));
-  const lotse = await load(`${base}/graphql`, submitBody);
-  const row = (name: string, r: { rps: number; p50: number; p99: number; non2xx: number; errors: number }) =>
-    `${name.padEnd(30)} ${String(r.rps).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
-  console.log(row('submitForm (Lotse)', lotse));
-  console.log(row('raw pg INSERT (bare Fastify)', raw));
-  console.log(`ratio submitForm: ${(lotse.rps / raw.rps).toFixed(3)}`);
-  const check = JSON.parse(await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `check-${runId}` })) as { data?: { submitForm?: { __typename: string } } };
-  if (check.data?.submitForm?.__typename !== 'SubmissionReceipt') throw new Error(`submitForm failed after the load: ${JSON.stringify(check)}`);
+  if (!EXPLAIN) {
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
+    const raw = await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example }));
+    const lotse = await load(`${base}/graphql`, submitBody);
+    const row = (name: string, r: { rps: number; p50: number; p99: number; non2xx: number; errors: number }) =>
+      `${name.padEnd(30)} ${String(r.rps).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+    console.log(row('submitForm (Lotse)', lotse));
+    console.log(row('raw pg INSERT (bare Fastify)', raw));
+    console.log(`ratio submitForm: ${(lotse.rps / raw.rps).toFixed(3)}`);
+    const check = JSON.parse(await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `check-${runId}` })) as { data?: { submitForm?: { __typename: string } } };
+    if (check.data?.submitForm?.__typename !== 'SubmissionReceipt') throw new Error(`submitForm failed after the load: ${JSON.stringify(check)}`);
+  }
 
   if (EXPLAIN) {
     const admin = new pg.Client({ connectionString: databaseUrl });
@@ -153,9 +155,8 @@ try {
       await admin.query(`alter system set ${name} = '${value}'`);
     }
     await admin.query('select pg_reload_conf()');
-    // new sessions load auto_explain: the service's idle connections are closed (its pools open new ones)
-    await admin.query(`select pg_terminate_backend(pid) from pg_stat_activity where datname = 'lotse' and pid <> pg_backend_pid() and state = 'idle'`);
-    await new Promise((r) => setTimeout(r, 500));
+    // only new sessions load auto_explain: the ORM pool closes its connections after 30 s idle
+    await new Promise((r) => setTimeout(r, 32_000));
     for (let i = 0; i < 3; i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}-${i}-warm` });
     serviceOutput.length = 0;
     await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}` });
@@ -168,8 +169,8 @@ try {
       .split('\n')
       .flatMap((line) => {
         try {
-          const message = (JSON.parse(line) as { msg?: string }).msg ?? '';
-          return message.includes('[STDERR]') ? [message.replace(/^\[STDERR\]\s*/, '')] : [];
+          const entry = JSON.parse(line) as { msg?: string; context?: string };
+          return entry.context === 'EmbeddedPostgres' && entry.msg ? [entry.msg.replace(/^\[STDERR\]\s*/, '')] : [];
         } catch {
           return [];
         }

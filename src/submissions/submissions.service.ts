@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
@@ -11,11 +12,10 @@ import { CatalogQueryService } from '../catalog/catalog-query.service.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import { cached } from '../catalog/catalog-cache.js';
 import { FormsService } from '../forms/forms.service.js';
-import { liveServiceId } from '../forms/entities/form-version.entity.js';
+import { liveServiceId, type FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { deriveAccessCode, hashAccessCode, newSalt } from './access-code.js';
 import { DraftsService } from './drafts.service.js';
 import type { SubmitFormInput } from './dto/submit-form.input.js';
-import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
 import { formatReferenceNumber } from './reference-number.js';
@@ -27,6 +27,56 @@ import { toRjsfErrors } from '../forms/form-validator.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
+const BERLIN_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' });
+
+/** Claims the idempotency key (new, or taking over an expired one) for the new submission, and draws its number. */
+const CLAIM_AND_NUMBER = `with "claim" as (
+    insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
+    values (?, ?, ?, now(), now() + make_interval(hours => ?))
+    on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = excluded."submission_id",
+      "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
+    where "submission_idempotency_key"."expires_at" < now()
+    returning "key")
+  select nextval('submission_reference_seq') as "value" from "claim"`;
+
+const INSERT_SUBMISSION = `insert into "submission" ("id", "created_at", "updated_at", "reference_number", "access_code_salt", "access_code_hash",
+    "form_id", "form_version", "service_id", "service_version", "organisation_id", "ags", "locale", "status", "version", "data",
+    "canonical_json", "sha256", "submitted_at", "due_at", "requested_documents")
+  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb) returning 1`;
+
+const INSERT_EVENTS = `insert into "submission_event" ("id", "created_at", "updated_at", "submission_id", "kind", "actor_type", "from_status",
+    "to_status", "public_note_de", "public_note_en", "items") values`;
+
+/** The submission as stored by submitForm (what the receipt, the binder and the event need). */
+interface StoredSubmission {
+  id: string;
+  referenceNumber: string;
+  accessCodeSalt: string;
+  formId: string;
+  formVersion: string;
+  serviceId: string;
+  organisationId: string;
+  locale: string;
+  data: Record<string, unknown>;
+  sha256: string;
+  submittedAt: Date;
+  status: string;
+  version: number;
+  requestedDocuments?: string[];
+}
+
+type SubmissionRoute = Awaited<ReturnType<CatalogQueryService['routeSubmission']>>;
+
+interface ReplayRow {
+  request_hash: string;
+  reference_number: string | null;
+  access_code_salt: string;
+  submitted_at: string | Date;
+  status: string;
+  form_id: string;
+  form_version: string;
+  organisation_id: string;
+}
 
 /** Submitting a form: validated, routed, stored exactly once per idempotency key. */
 @Injectable()
@@ -81,48 +131,9 @@ export class SubmissionsService {
     const fixed = form.data.routing?.organisation;
     const route = await cached(`route:${liveServiceId(form)}:${ags ?? ''}:${fixed ?? ''}`, () => this.catalog.routeSubmission(liveServiceId(form), ags, fixed));
 
-    let stored: SubmissionEntity | undefined;
+    let stored: StoredSubmission | undefined;
     try {
-      stored = await this.em.fork().transactional(async (em) => {
-        // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
-        const claimed = await em.execute<Array<{ key: string }>>(
-          `insert into "submission_idempotency_key" ("key", "request_hash", "created_at", "expires_at")
-           values (?, ?, now(), now() + make_interval(hours => ?))
-           on conflict ("key") do update set "request_hash" = excluded."request_hash", "created_at" = excluded."created_at",
-             "expires_at" = excluded."expires_at", "submission_id" = null
-           where "submission_idempotency_key"."expires_at" < now()
-           returning "key"`,
-          [idempotencyKey, requestHash, this.config.idempotencyTtlHours],
-        );
-        if (claimed.length === 0) return undefined; // a concurrent request with the same key won
-        const submittedAt = new Date();
-        const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(submittedAt));
-        const [{ value }] = await em.execute<Array<{ value: string }>>(`select nextval('submission_reference_seq') as "value"`);
-        const salt = newSalt();
-        const submission = em.create(SubmissionEntity, {
-          referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, Number(value)),
-          accessCodeSalt: salt,
-          accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
-          formId: form.formId,
-          formVersion: form.version,
-          serviceId: liveServiceId(form),
-          serviceVersion: route.serviceVersion,
-          organisationId: route.organisationId,
-          ags,
-          locale,
-          data: data as Record<string, unknown>,
-          canonicalJson: canonical,
-          sha256: sha256Hex(canonical),
-          submittedAt,
-          dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
-        });
-        await em.flush();
-        const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, locale);
-        await this.automation.onReceipt(em, submission, form);
-        await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString(), attachments });
-        await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
-        return submission;
-      });
+      stored = await this.store(form, { idempotencyKey, requestHash, locale, data: data as Record<string, unknown>, canonical, ags, route });
     } catch (error) {
       if (!(error instanceof AttachmentsInvalid)) throw error;
       return {
@@ -142,18 +153,104 @@ export class SubmissionsService {
     return this.receipt(stored);
   }
 
-  /** The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key. */
-  private async replay(key: string, requestHash: string): Promise<SubmissionReceipt | undefined> {
-    const em = this.em.fork();
-    const existing = await em.findOne(IdempotencyKeyEntity, { key, expiresAt: { $gt: new Date() } });
-    if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) throw new LotseError(ErrorCode.IDEMPOTENCY_CONFLICT);
-    if (!existing.submissionId) return undefined;
-    const submission = await em.findOneOrFail(SubmissionEntity, { id: existing.submissionId });
-    return this.receipt(submission);
+  /**
+   * Stores a submission in one transaction, in as few statements as its guarantees allow: (1) claim the idempotency
+   * key, already pointing at the new submission, and draw the reference number; (2) the submission with its status
+   * after receipt, the receipt's events and document request, reading the organisation's webhooks on the way;
+   * (3) the export job (pg-boss, the outbox). Attachments, webhooks and the applicant's e-mail add their statements
+   * only when the form or the organisation has them. Undefined when a live key of a concurrent request won.
+   */
+  private async store(
+    form: FormVersionEntity,
+    request: { idempotencyKey: string; requestHash: string; locale: string; data: Record<string, unknown>; canonical: string; ags?: string; route: SubmissionRoute },
+  ): Promise<StoredSubmission | undefined> {
+    const { data, route } = request;
+    const id = randomUUID();
+    const salt = newSalt();
+    const accessCodeHash = hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt));
+    const sha256 = sha256Hex(request.canonical);
+    const json = JSON.stringify(data);
+    return this.em.fork().transactional(async (em) => {
+      // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
+      const claimed = await em.execute<Array<{ value: string }>>(CLAIM_AND_NUMBER, [request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours]);
+      if (claimed.length === 0) return undefined;
+      const submittedAt = new Date();
+      const year = Number(BERLIN_YEAR.format(submittedAt));
+      const referenceNumber = formatReferenceNumber(this.config.referencePrefix, year, Number(claimed[0].value));
+      const plan = this.automation.plan({ referenceNumber, data }, form);
+      const submission: StoredSubmission = {
+        id,
+        referenceNumber,
+        accessCodeSalt: salt,
+        formId: form.formId,
+        formVersion: form.version,
+        serviceId: liveServiceId(form),
+        organisationId: route.organisationId,
+        locale: request.locale,
+        data,
+        sha256,
+        submittedAt,
+        status: plan.status,
+        version: plan.version,
+        requestedDocuments: plan.missing.length > 0 ? plan.missing : undefined,
+      };
+      const params: unknown[] = [
+        id, submittedAt, submittedAt, referenceNumber, salt, accessCodeHash, form.formId, form.version, submission.serviceId, route.serviceVersion ?? null,
+        route.organisationId, request.ags ?? null, request.locale, plan.status, plan.version, json, request.canonical, sha256, submittedAt,
+        route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : null, submission.requestedDocuments ? JSON.stringify(plan.missing) : null,
+      ];
+      // one millisecond apart, so that the history lists them in this order
+      const events = plan.events.map((e, i) => {
+        const at = new Date(submittedAt.getTime() + i);
+        params.push(randomUUID(), at, at, id, e.kind, e.actorType, e.fromStatus ?? null, e.toStatus ?? null, e.publicNoteDe ?? null, e.publicNoteEn ?? null, e.items ? JSON.stringify(e.items) : null);
+        return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)';
+      });
+      let extraCte = '';
+      if (plan.missing.length > 0) {
+        params.push(randomUUID(), submittedAt, submittedAt, id, JSON.stringify(plan.missing));
+        extraCte = `, "d" as (insert into "document_request" ("id", "created_at", "updated_at", "submission_id", "items", "status") values (?, ?, ?, ?, ?::jsonb, 'OPEN') returning 1)`;
+      }
+      params.push(route.organisationId);
+      const subscriptions = await em.execute<Array<{ id: string; url: string; event_types: string[] | null }>>(
+        `with "s" as (${INSERT_SUBMISSION}), "e" as (${INSERT_EVENTS} ${events.join(', ')} returning 1)${extraCte}
+         select "id", "url", "event_types" from "webhook_subscription" where "organisation_id" = ? and "active"`,
+        params,
+      );
+      const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, request.locale);
+      await this.events.submissionEvent(
+        em,
+        'submission.received',
+        submission as unknown as SubmissionEntity,
+        { data, sha256, submittedAt: submittedAt.toISOString(), attachments },
+        { subscriptions: subscriptions.map((s) => ({ id: s.id, url: s.url, eventTypes: s.event_types })), formData: form.data },
+      );
+      return submission;
+    });
   }
 
-  private receipt(s: SubmissionEntity): SubmissionReceipt {
+  /** The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key (one statement). */
+  private async replay(key: string, requestHash: string): Promise<SubmissionReceipt | undefined> {
+    const [existing] = await this.em.getConnection().execute<Array<ReplayRow>>(
+      `select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
+       from "submission_idempotency_key" k left join "submission" s on s."id" = k."submission_id"
+       where k."key" = ? and k."expires_at" > now()`,
+      [key],
+    );
+    if (!existing) return undefined;
+    if (existing.request_hash !== requestHash) throw new LotseError(ErrorCode.IDEMPOTENCY_CONFLICT);
+    if (!existing.reference_number) return undefined;
+    return this.receipt({
+      referenceNumber: existing.reference_number,
+      accessCodeSalt: existing.access_code_salt,
+      submittedAt: new Date(existing.submitted_at),
+      status: existing.status,
+      formId: existing.form_id,
+      formVersion: existing.form_version,
+      organisationId: existing.organisation_id,
+    });
+  }
+
+  private receipt(s: Pick<StoredSubmission, 'referenceNumber' | 'accessCodeSalt' | 'submittedAt' | 'status' | 'formId' | 'formVersion' | 'organisationId'>): SubmissionReceipt {
     return {
       referenceNumber: s.referenceNumber,
       accessCode: deriveAccessCode(this.config.accessCodeSecret, s.accessCodeSalt),
