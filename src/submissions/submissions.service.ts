@@ -68,7 +68,10 @@ interface StoredSubmission {
 type SubmissionRoute = Awaited<ReturnType<CatalogQueryService['routeSubmission']>>;
 
 interface ReplayRow {
-  request_hash: string;
+  /** null: no live key */
+  request_hash: string | null;
+  /** hits in the rate-limit window after this one was counted (null: not counted) */
+  hits?: number | null;
   reference_number: string | null;
   access_code_salt: string;
   submitted_at: string | Date;
@@ -112,10 +115,9 @@ export class SubmissionsService {
     const canonical = canonicalJson(data);
     const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data }));
 
-    const replay = await this.replay(idempotencyKey, requestHash);
+    // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
+    const replay = await this.replay(idempotencyKey, requestHash, `submit:${clientAddress}`);
     if (replay) return replay;
-
-    await this.limiter.hit(`submit:${clientAddress}`, this.config.submitRateLimitPerHour, HOUR);
     const outcome = this.forms.validate(form, data, locale);
     if (!outcome.valid) {
       return {
@@ -228,17 +230,30 @@ export class SubmissionsService {
     });
   }
 
-  /** The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key (one statement). */
-  private async replay(key: string, requestHash: string): Promise<SubmissionReceipt | undefined> {
+  /**
+   * The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key. In the same
+   * statement, with `rateKey` and a submit rate limit set, a new key counts one hit (a replay or a conflict counts none).
+   */
+  private async replay(key: string, requestHash: string, rateKey?: string): Promise<SubmissionReceipt | undefined> {
+    const limit = this.config.submitRateLimitPerHour;
+    const counting = rateKey !== undefined && limit > 0;
     const [existing] = await this.em.getConnection().execute<Array<ReplayRow>>(
-      `select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
-       from "submission_idempotency_key" k left join "submission" s on s."id" = k."submission_id"
-       where k."key" = ? and k."expires_at" > now()`,
-      [key],
+      `with "k" as (select "request_hash", "submission_id" from "submission_idempotency_key" where "key" = ? and "expires_at" > now())
+       ${counting ? `, "hit" as (${RateLimiterService.foldedHit(`where not exists (select 1 from "k" where "k"."request_hash" <> ? or "k"."submission_id" is not null)`)})` : ''}
+       select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
+         ${counting ? `, (select "count" from "hit") as "hits"` : ''}
+       from (select 1) as "one" left join "k" on true left join "submission" s on s."id" = k."submission_id"`,
+      counting ? [key, rateKey, HOUR, HOUR, requestHash] : [key],
     );
-    if (!existing) return undefined;
+    if (existing.request_hash === null) {
+      await this.limiter.counted(existing.hits ?? undefined, limit, HOUR);
+      return undefined;
+    }
     if (existing.request_hash !== requestHash) throw new LotseError(ErrorCode.IDEMPOTENCY_CONFLICT);
-    if (!existing.reference_number) return undefined;
+    if (!existing.reference_number) {
+      await this.limiter.counted(existing.hits ?? undefined, limit, HOUR);
+      return undefined;
+    }
     return this.receipt({
       referenceNumber: existing.reference_number,
       accessCodeSalt: existing.access_code_salt,
