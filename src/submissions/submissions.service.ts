@@ -18,7 +18,6 @@ import { DraftsService } from './drafts.service.js';
 import type { SubmitFormInput } from './dto/submit-form.input.js';
 import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
-import { formatReferenceNumber } from './reference-number.js';
 import { ReceiptAutomation } from './receipt-automation.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { addWorkingDays } from '../processing/workflow.js';
@@ -29,23 +28,31 @@ const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
 const BERLIN_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' });
 
-/** Claims the idempotency key (new, or taking over an expired one) for the new submission, and draws its number. */
-const CLAIM_AND_NUMBER = `with "claim" as (
+/** Stands for the reference number in the receipt's notes until the statement has drawn it. */
+const REFERENCE_MARKER = '{Aktenzeichen}';
+
+/**
+ * Claims the idempotency key (new, or taking over an expired one) for the new submission, draws its reference number
+ * (lotse_reference_number: the same as formatReferenceNumber) and stores the submission; nothing when the key is live.
+ */
+const CLAIM_AND_STORE = `with "claim" as (
     insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
-    values (?, ?, ?, now(), now() + make_interval(hours => ?))
+    values (?, ?, ?::uuid, now(), now() + make_interval(hours => ?))
     on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = excluded."submission_id",
       "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
     where "submission_idempotency_key"."expires_at" < now()
-    returning "key")
-  select nextval('submission_reference_seq') as "value" from "claim"`;
-
-const INSERT_SUBMISSION = `insert into "submission" ("id", "created_at", "updated_at", "reference_number", "access_code_salt", "access_code_hash",
-    "form_id", "form_version", "service_id", "service_version", "organisation_id", "ags", "locale", "status", "version", "data",
-    "canonical_json", "sha256", "submitted_at", "due_at", "requested_documents")
-  values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?, ?, ?::jsonb) returning 1`;
+    returning "key"),
+  "number" as materialized (select "lotse_reference_number"(?, ?, nextval('submission_reference_seq')) as "reference_number" from "claim"),
+  "s" as (insert into "submission" ("id", "created_at", "updated_at", "reference_number", "access_code_salt", "access_code_hash",
+      "form_id", "form_version", "service_id", "service_version", "organisation_id", "ags", "locale", "status", "version", "data",
+      "canonical_json", "sha256", "submitted_at", "due_at", "requested_documents")
+    select ?::uuid, ?::timestamptz, ?::timestamptz, "reference_number", ?, ?, ?, ?, ?, ?::int, ?, ?, ?, ?, ?::int, ?::jsonb, ?, ?,
+      ?::timestamptz, ?::timestamptz, ?::jsonb from "number" returning 1)`;
 
 const INSERT_EVENTS = `insert into "submission_event" ("id", "created_at", "updated_at", "submission_id", "kind", "actor_type", "from_status",
-    "to_status", "public_note_de", "public_note_en", "items") values`;
+    "to_status", "public_note_de", "public_note_en", "items")`;
+
+const EVENT_ROW = `select ?::uuid, ?::timestamptz, ?::timestamptz, ?::uuid, ?, ?, ?, ?, replace(?, ?, "reference_number"), replace(?, ?, "reference_number"), ?::jsonb from "number"`;
 
 /** The submission as stored by submitForm (what the receipt, the binder and the event need). */
 interface StoredSubmission {
@@ -156,11 +163,11 @@ export class SubmissionsService {
   }
 
   /**
-   * Stores a submission in one transaction, in as few statements as its guarantees allow: (1) claim the idempotency
-   * key, already pointing at the new submission, and draw the reference number; (2) the submission with its status
-   * after receipt, the receipt's events and document request, reading the organisation's webhooks on the way;
-   * (3) the export job (pg-boss, the outbox). Attachments, webhooks and the applicant's e-mail add their statements
-   * only when the form or the organisation has them. Undefined when a live key of a concurrent request won.
+   * Stores a submission in one transaction of two statements: (1) claim the idempotency key (already pointing at the
+   * new submission), draw the reference number, and store the submission with its status after receipt, the receipt's
+   * events and document request, reading the organisation's webhooks on the way; (2) the export job (pg-boss, the
+   * outbox). Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
+   * organisation has them. Undefined when a live key of a concurrent request won (then nothing was written).
    */
   private async store(
     form: FormVersionEntity,
@@ -171,22 +178,46 @@ export class SubmissionsService {
     const salt = newSalt();
     const accessCodeHash = hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt));
     const sha256 = sha256Hex(request.canonical);
-    const json = JSON.stringify(data);
+    const submittedAt = new Date();
+    const year = Number(BERLIN_YEAR.format(submittedAt));
+    // the events' notes name the reference number, which the statement draws: a marker stands for it
+    const plan = this.automation.plan({ referenceNumber: REFERENCE_MARKER, data }, form);
+    const serviceId = liveServiceId(form);
+    const requestedDocuments = plan.missing.length > 0 ? plan.missing : undefined;
+    const params: unknown[] = [
+      request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours,
+      this.config.referencePrefix, year,
+      id, submittedAt, submittedAt, salt, accessCodeHash, form.formId, form.version, serviceId, route.serviceVersion ?? null, route.organisationId,
+      request.ags ?? null, request.locale, plan.status, plan.version, JSON.stringify(data), request.canonical, sha256, submittedAt,
+      route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : null, requestedDocuments ? JSON.stringify(requestedDocuments) : null,
+    ];
+    // one millisecond apart, so that the history lists them in this order
+    const events = plan.events.map((e, i) => {
+      const at = new Date(submittedAt.getTime() + i);
+      params.push(randomUUID(), at, at, id, e.kind, e.actorType, e.fromStatus ?? null, e.toStatus ?? null, e.publicNoteDe ?? null, REFERENCE_MARKER, e.publicNoteEn ?? null, REFERENCE_MARKER, e.items ? JSON.stringify(e.items) : null);
+      return EVENT_ROW;
+    });
+    let documentRequest = '';
+    if (requestedDocuments) {
+      params.push(randomUUID(), submittedAt, submittedAt, id, JSON.stringify(requestedDocuments));
+      documentRequest = `, "d" as (insert into "document_request" ("id", "created_at", "updated_at", "submission_id", "items", "status")
+        select ?::uuid, ?::timestamptz, ?::timestamptz, ?::uuid, ?::jsonb, 'OPEN' from "number" returning 1)`;
+    }
+    params.push(route.organisationId);
+    const sql = `${CLAIM_AND_STORE}, "e" as (${INSERT_EVENTS} ${events.join(' union all ')} returning 1)${documentRequest}
+      select n."reference_number", w."id", w."url", w."event_types" from "number" n
+      left join "webhook_subscription" w on w."organisation_id" = ? and w."active"`;
     return this.em.fork().transactional(async (em) => {
-      // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
-      const claimed = await em.execute<Array<{ value: string }>>(CLAIM_AND_NUMBER, [request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours]);
-      if (claimed.length === 0) return undefined;
-      const submittedAt = new Date();
-      const year = Number(BERLIN_YEAR.format(submittedAt));
-      const referenceNumber = formatReferenceNumber(this.config.referencePrefix, year, Number(claimed[0].value));
-      const plan = this.automation.plan({ referenceNumber, data }, form);
+      // a live key of a concurrent request makes this wait, then return no row
+      const rows = await em.execute<Array<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>>(sql, params);
+      if (rows.length === 0) return undefined;
       const submission: StoredSubmission = {
         id,
-        referenceNumber,
+        referenceNumber: rows[0].reference_number,
         accessCodeSalt: salt,
         formId: form.formId,
         formVersion: form.version,
-        serviceId: liveServiceId(form),
+        serviceId,
         organisationId: route.organisationId,
         locale: request.locale,
         data,
@@ -194,37 +225,16 @@ export class SubmissionsService {
         submittedAt,
         status: plan.status,
         version: plan.version,
-        requestedDocuments: plan.missing.length > 0 ? plan.missing : undefined,
+        requestedDocuments,
       };
-      const params: unknown[] = [
-        id, submittedAt, submittedAt, referenceNumber, salt, accessCodeHash, form.formId, form.version, submission.serviceId, route.serviceVersion ?? null,
-        route.organisationId, request.ags ?? null, request.locale, plan.status, plan.version, json, request.canonical, sha256, submittedAt,
-        route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : null, submission.requestedDocuments ? JSON.stringify(plan.missing) : null,
-      ];
-      // one millisecond apart, so that the history lists them in this order
-      const events = plan.events.map((e, i) => {
-        const at = new Date(submittedAt.getTime() + i);
-        params.push(randomUUID(), at, at, id, e.kind, e.actorType, e.fromStatus ?? null, e.toStatus ?? null, e.publicNoteDe ?? null, e.publicNoteEn ?? null, e.items ? JSON.stringify(e.items) : null);
-        return '(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb)';
-      });
-      let extraCte = '';
-      if (plan.missing.length > 0) {
-        params.push(randomUUID(), submittedAt, submittedAt, id, JSON.stringify(plan.missing));
-        extraCte = `, "d" as (insert into "document_request" ("id", "created_at", "updated_at", "submission_id", "items", "status") values (?, ?, ?, ?, ?::jsonb, 'OPEN') returning 1)`;
-      }
-      params.push(route.organisationId);
-      const subscriptions = await em.execute<Array<{ id: string; url: string; event_types: string[] | null }>>(
-        `with "s" as (${INSERT_SUBMISSION}), "e" as (${INSERT_EVENTS} ${events.join(', ')} returning 1)${extraCte}
-         select "id", "url", "event_types" from "webhook_subscription" where "organisation_id" = ? and "active"`,
-        params,
-      );
       const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, request.locale);
+      const subscriptions = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id!, url: r.url, eventTypes: r.event_types }));
       await this.events.submissionEvent(
         em,
         'submission.received',
         submission as unknown as SubmissionEntity,
         { data, sha256, submittedAt: submittedAt.toISOString(), attachments },
-        { subscriptions: subscriptions.map((s) => ({ id: s.id, url: s.url, eventTypes: s.event_types })), formData: form.data },
+        { subscriptions, formData: form.data },
       );
       return submission;
     });
