@@ -11,7 +11,7 @@
  *   BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), DB_POOL_MAX (service and baseline, 10)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readdir, rm } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -60,6 +60,30 @@ interface ProfileNode {
   children?: number[];
 }
 
+/** CPU time (user + system) of a process, in milliseconds (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of the PostgreSQL cluster (postmaster and every backend) listening on `port`, in milliseconds. */
+function postgresCpuMs(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (Number(entry) === postmaster || ppid === postmaster) total += cpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
 /** Monotonic clock in microseconds (the clock of V8's profile timestamps on Linux). */
 const micros = () => Number(process.hrtime.bigint() / 1000n);
 
@@ -85,6 +109,21 @@ function summarise(file: string, window: [number, number]): Array<[string, numbe
   }
   const total = [...buckets.values()].reduce((a, b) => a + b, 0);
   return [...buckets.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +((100 * v) / total).toFixed(1)]);
+}
+
+/** Waits until the export queue holds no job that is waiting or running (at most 120 s). */
+async function drainExports(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let i = 0; i < 240; i++) {
+      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await client.end();
+  }
 }
 
 const dataDir = await reachableTempDir('lotse-bench-submit-');
@@ -139,15 +178,27 @@ try {
 
   if (!EXPLAIN) {
     console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
+    // CPU per request: what the machine's noise (other processes on the same cores) changes least
+    const cpu = () => ({ service: cpuMs(service.pid!), bare: cpuMs(bare!.pid!), postgres: postgresCpuMs(dataDir) });
+    const c0 = cpu();
     const raw = await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example }));
+    const c1 = cpu();
     loadWindow[0] = micros();
     const lotse = await load(`${base}/graphql`, submitBody);
     loadWindow[1] = micros();
+    // the export worker goes on after the load: its CPU for these submissions is counted until the queue is empty
+    if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
+    const c2 = cpu();
+    const perRequest = (ms: number, r: { rps: number }) => (ms / (r.rps * DURATION)).toFixed(2);
     const row = (name: string, r: { rps: number; p50: number; p99: number; non2xx: number; errors: number }) =>
       `${name.padEnd(30)} ${String(r.rps).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
     console.log(row('submitForm (Lotse)', lotse));
     console.log(row('raw pg INSERT (bare Fastify)', raw));
     console.log(`ratio submitForm: ${(lotse.rps / raw.rps).toFixed(3)}`);
+    console.log(
+      `CPU ms per request: Lotse ${perRequest(c2.service - c1.service, lotse)} + PostgreSQL ${perRequest(c2.postgres - c1.postgres, lotse)} (export worker included); ` +
+        `bare ${perRequest(c1.bare - c0.bare, raw)} + PostgreSQL ${perRequest(c1.postgres - c0.postgres, raw)}`,
+    );
     const check = JSON.parse(await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `check-${runId}` })) as { data?: { submitForm?: { __typename: string } } };
     if (check.data?.submitForm?.__typename !== 'SubmissionReceipt') throw new Error(`submitForm failed after the load: ${JSON.stringify(check)}`);
   }
