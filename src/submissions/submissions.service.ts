@@ -32,13 +32,13 @@ const BERLIN_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', y
 const REFERENCE_MARKER = '{Aktenzeichen}';
 
 /**
- * Claims the idempotency key (new, or taking over an expired one) for the new submission, draws its reference number
+ * Claims the idempotency key (new, or taking over an expired one), draws the new submission's reference number
  * (lotse_reference_number: the same as formatReferenceNumber) and stores the submission; nothing when the key is live.
  */
 const CLAIM_AND_STORE = `with "claim" as (
     insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
-    values (?, ?, ?::uuid, now(), now() + make_interval(hours => ?))
-    on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = excluded."submission_id",
+    values (?, ?, null, now(), now() + make_interval(hours => ?))
+    on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = null,
       "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
     where "submission_idempotency_key"."expires_at" < now()
     returning "key"),
@@ -163,10 +163,10 @@ export class SubmissionsService {
   }
 
   /**
-   * Stores a submission in one transaction of two statements: (1) claim the idempotency key (already pointing at the
-   * new submission), draw the reference number, and store the submission with its status after receipt, the receipt's
-   * events and document request, reading the organisation's webhooks on the way; (2) the export job (pg-boss, the
-   * outbox). Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
+   * Stores a submission in one transaction of three statements: (1) claim the idempotency key, draw the reference
+   * number, and store the submission with its status after receipt, the receipt's events and document request, reading
+   * the organisation's webhooks on the way; (2) the export job (pg-boss, the outbox); (3) point the key at the
+   * submission. Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
    * organisation has them. Undefined when a live key of a concurrent request won (then nothing was written).
    */
   private async store(
@@ -185,7 +185,7 @@ export class SubmissionsService {
     const serviceId = liveServiceId(form);
     const requestedDocuments = plan.missing.length > 0 ? plan.missing : undefined;
     const params: unknown[] = [
-      request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours,
+      request.idempotencyKey, request.requestHash, this.config.idempotencyTtlHours,
       this.config.referencePrefix, year,
       id, submittedAt, submittedAt, salt, accessCodeHash, form.formId, form.version, serviceId, route.serviceVersion ?? null, route.organisationId,
       request.ags ?? null, request.locale, plan.status, plan.version, JSON.stringify(data), request.canonical, sha256, submittedAt,
@@ -236,6 +236,8 @@ export class SubmissionsService {
         { data, sha256, submittedAt: submittedAt.toISOString(), attachments },
         { subscriptions, formData: form.data },
       );
+      // last: the key points at the submission once everything else is written
+      await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [id, request.idempotencyKey]);
       return submission;
     });
   }
