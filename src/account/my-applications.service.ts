@@ -7,6 +7,8 @@ import { ErrorCode } from '../common/errors/error-code.js';
 import { LotseError } from '../common/errors/lotse.error.js';
 import { assertPageSize, decodeCursor, encodeCursor } from '../common/pagination/cursor.js';
 import { RateLimiterService } from '../common/rate-limit/rate-limiter.service.js';
+import { FitConnectDeliveryEntity } from '../fitconnect/entities/fit-connect-delivery.entity.js';
+import { DeliveryState } from '../fitconnect/models.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { ApplicantStatusService } from '../processing/applicant-status.service.js';
 import { STATUS_LABELS } from '../processing/workflow.js';
@@ -115,10 +117,11 @@ export class MyApplicationsService {
 
   /**
    * Where the FIT-Connect delivery of the submission stands; null while the submission is not delivered that way.
-   * Hook for the delivery feature: it fills this from its delivery table (state and time of the last change).
+   * The most recently changed delivery (state and time of its last change).
    */
-  async deliveryOf(_submissionId: string): Promise<MyApplicationDelivery | null> {
-    return null;
+  async deliveryOf(submissionId: string): Promise<MyApplicationDelivery | null> {
+    const [latest] = await this.em.fork().find(FitConnectDeliveryEntity, { submissionId }, { orderBy: { updatedAt: 'desc' }, limit: 1 });
+    return latest ? { state: latest.state as DeliveryState, updatedAt: latest.updatedAt } : null;
   }
 
   private async toApplications(em: EntityManager, rows: SubmissionEntity[], citizen: CitizenPrincipal, locale: string): Promise<MyApplication[]> {

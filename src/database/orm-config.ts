@@ -36,6 +36,8 @@ export function ormConfig(url: string, settings: DatabaseSettings, hooks: OrmHoo
           },
         }
       : {}),
+    // stored functions are written by hand in migrations (lotse_reference_number); the schema diff leaves them alone
+    schemaGenerator: { ignoreRoutines: true },
     pool: { min: 0, max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
       // fail fast while the database is unreachable instead of queueing requests forever

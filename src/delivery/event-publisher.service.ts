@@ -35,7 +35,17 @@ export class EventPublisher {
     this.fitConnect = hook;
   }
 
-  async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra: Record<string, unknown> = {}): Promise<void> {
+  /**
+   * `known` spares the look-ups the caller has already made in its own statements: the organisation's active
+   * subscriptions, and the form's settings (for the applicant's e-mail).
+   */
+  async submissionEvent(
+    em: EntityManager,
+    type: SubmissionEventType,
+    submission: SubmissionEntity,
+    extra: Record<string, unknown> = {},
+    known: { subscriptions?: Array<Pick<WebhookSubscriptionEntity, 'id' | 'url' | 'eventTypes'>>; formData?: FormVersionEntity['data'] } = {},
+  ): Promise<void> {
     // one id per event, the same however often it is published: received once per submission, a status change once
     // per version, documents once per request, an export once per message (a rerun after a crash hands out the same
     // kept message; a message rebuilt after later documents is a new event)
@@ -46,10 +56,10 @@ export class EventPublisher {
       : type === 'submission.delivery_changed' ? `${String((extra.delivery as { id?: string } | undefined)?.id)}:${String((extra.delivery as { state?: string } | undefined)?.state)}`
       : 0;
     const eventId = stableEventId(submission.id, type, discriminator);
-    if (type === 'submission.received' || type === 'submission.status_changed') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined);
+    if (type === 'submission.received' || type === 'submission.status_changed') await this.notifyApplicant(em, submission, eventId, typeof extra.publicNote === 'string' ? extra.publicNote : undefined, known.formData);
     if (type === 'submission.received') await this.queue.enqueueInTransaction(em, EXPORT_QUEUE, { submissionId: submission.id });
     if (type === 'submission.received') await this.fitConnect?.(em, submission);
-    const subscriptions = (await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true })).filter(
+    const subscriptions = (known.subscriptions ?? (await em.find(WebhookSubscriptionEntity, { organisationId: submission.organisationId, active: true }))).filter(
       (s) => !s.eventTypes || s.eventTypes.includes(type),
     );
     if (subscriptions.length === 0) return;
@@ -85,10 +95,10 @@ export class EventPublisher {
   }
 
   /** An e-mail to the applicant, when the form names an address field, it is filled in and SMTP is configured. */
-  private async notifyApplicant(em: EntityManager, submission: SubmissionEntity, eventId: string, note?: string): Promise<void> {
+  private async notifyApplicant(em: EntityManager, submission: SubmissionEntity, eventId: string, note?: string, formData?: FormVersionEntity['data']): Promise<void> {
     if (!this.queue.mailEnabled) return;
-    const form = await em.findOne(FormVersionEntity, { id: `${submission.formId}@${submission.formVersion}` }, { fields: ['data'] });
-    const field = form?.data.notify?.emailField;
+    const data = formData ?? (await em.findOne(FormVersionEntity, { id: `${submission.formId}@${submission.formVersion}` }, { fields: ['data'] }))?.data;
+    const field = data?.notify?.emailField;
     const to = field ? resolvePointer(submission.data, field) : undefined;
     if (typeof to !== 'string' || !to.includes('@')) return;
     const mail = statusMail(submission.locale, submission.referenceNumber, submission.status as SubmissionStatus, note, submission.requestedDocuments ?? []);

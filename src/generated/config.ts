@@ -296,6 +296,7 @@ export interface AppConfig {
    * CITIZEN_JWKS_COOLDOWN_SECONDS: after a fetch of the IdP's keys, a token with an unknown `kid` waits this long before the keys are fetched again.
    */
   citizenJwksCooldownSeconds: number;
+  /**
    * FITCONNECT_ENABLED: deliver submissions end-to-end encrypted over FIT-Connect to the configured destinations.
    */
   fitConnectEnabled: boolean;

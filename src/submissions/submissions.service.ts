@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
@@ -10,14 +11,12 @@ import type { AppConfig } from '../config/config.js';
 import { CatalogQueryService } from '../catalog/catalog-query.service.js';
 import { resolvePointer } from '../catalog/catalog.checker.js';
 import { FormsService } from '../forms/forms.service.js';
-import { liveServiceId } from '../forms/entities/form-version.entity.js';
+import { liveServiceId, type FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { deriveAccessCode, hashAccessCode, newSalt } from './access-code.js';
 import { DraftsService } from './drafts.service.js';
 import type { SubmitFormInput } from './dto/submit-form.input.js';
-import { IdempotencyKeyEntity } from './entities/idempotency-key.entity.js';
 import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
-import { formatReferenceNumber } from './reference-number.js';
 import { ReceiptAutomation } from './receipt-automation.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { addWorkingDays } from '../processing/workflow.js';
@@ -26,10 +25,70 @@ import { toRjsfErrors } from '../forms/form-validator.js';
 import type { CitizenPrincipal } from '../common/auth/access.guard.js';
 import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
 import { reaches, AccountTrustLevel } from '../auth/trust-level.js';
-import type { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
+const BERLIN_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' });
+
+/** Stands for the reference number in the receipt's notes until the statement has drawn it. */
+const REFERENCE_MARKER = '{Aktenzeichen}';
+
+/**
+ * Claims the idempotency key (new, or taking over an expired one), draws the new submission's reference number
+ * (lotse_reference_number: the same as formatReferenceNumber) and stores the submission; nothing when the key is live.
+ */
+const CLAIM_AND_STORE = `with "claim" as (
+    insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
+    values (?, ?, null, now(), now() + make_interval(hours => ?))
+    on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = null,
+      "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
+    where "submission_idempotency_key"."expires_at" < now()
+    returning "key"),
+  "number" as materialized (select "lotse_reference_number"(?, ?, nextval('submission_reference_seq')) as "reference_number" from "claim"),
+  "s" as (insert into "submission" ("id", "created_at", "updated_at", "reference_number", "access_code_salt", "access_code_hash",
+      "form_id", "form_version", "service_id", "service_version", "organisation_id", "ags", "locale", "status", "version", "data",
+      "canonical_json", "sha256", "submitted_at", "due_at", "requested_documents", "citizen_account_id", "trust_level")
+    select ?::uuid, ?::timestamptz, ?::timestamptz, "reference_number", ?, ?, ?, ?, ?, ?::int, ?, ?, ?, ?, ?::int, ?::jsonb, ?, ?,
+      ?::timestamptz, ?::timestamptz, ?::jsonb, ?::uuid, ? from "number" returning 1)`;
+
+const INSERT_EVENTS = `insert into "submission_event" ("id", "created_at", "updated_at", "submission_id", "kind", "actor_type", "from_status",
+    "to_status", "public_note_de", "public_note_en", "items")`;
+
+const EVENT_ROW = `select ?::uuid, ?::timestamptz, ?::timestamptz, ?::uuid, ?, ?, ?, ?, replace(?, ?, "reference_number"), replace(?, ?, "reference_number"), ?::jsonb from "number"`;
+
+/** The submission as stored by submitForm (what the receipt, the binder and the event need). */
+interface StoredSubmission {
+  id: string;
+  referenceNumber: string;
+  accessCodeSalt: string;
+  formId: string;
+  formVersion: string;
+  serviceId: string;
+  organisationId: string;
+  locale: string;
+  data: Record<string, unknown>;
+  sha256: string;
+  submittedAt: Date;
+  status: string;
+  version: number;
+  requestedDocuments?: string[];
+}
+
+type SubmissionRoute = Awaited<ReturnType<CatalogQueryService['routeSubmission']>>;
+
+interface ReplayRow {
+  /** null: no live key */
+  request_hash: string | null;
+  /** hits in the rate-limit window after this one was counted (null: not counted) */
+  hits?: number | null;
+  reference_number: string | null;
+  access_code_salt: string;
+  submitted_at: string | Date;
+  status: string;
+  form_id: string;
+  form_version: string;
+  organisation_id: string;
+}
 
 /** Submitting a form: validated, routed, stored exactly once per idempotency key. */
 @Injectable()
@@ -84,10 +143,9 @@ export class SubmissionsService {
     // the account is part of the request: another account's key gives IDEMPOTENCY_CONFLICT, never the first receipt
     const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data, ...(accountId ? { account: accountId } : {}) }));
 
-    const replay = await this.replay(idempotencyKey, requestHash);
+    // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
+    const replay = await this.replay(idempotencyKey, requestHash, `submit:${clientAddress}`);
     if (replay) return replay;
-
-    await this.limiter.hit(`submit:${clientAddress}`, this.config.submitRateLimitPerHour, HOUR);
     const outcome = this.forms.validate(form, data, locale);
     if (!outcome.valid) {
       return {
@@ -103,50 +161,9 @@ export class SubmissionsService {
     const fixed = form.data.routing?.organisation;
     const route = await this.catalog.routeSubmission(liveServiceId(form), ags, fixed);
 
-    let stored: SubmissionEntity | undefined;
+    let stored: StoredSubmission | undefined;
     try {
-      stored = await this.em.fork().transactional(async (em) => {
-        // claims the key, or takes over an expired one; a live key of a concurrent request makes this wait, then return nothing
-        const claimed = await em.execute<Array<{ key: string }>>(
-          `insert into "submission_idempotency_key" ("key", "request_hash", "created_at", "expires_at")
-           values (?, ?, now(), now() + make_interval(hours => ?))
-           on conflict ("key") do update set "request_hash" = excluded."request_hash", "created_at" = excluded."created_at",
-             "expires_at" = excluded."expires_at", "submission_id" = null
-           where "submission_idempotency_key"."expires_at" < now()
-           returning "key"`,
-          [idempotencyKey, requestHash, this.config.idempotencyTtlHours],
-        );
-        if (claimed.length === 0) return undefined; // a concurrent request with the same key won
-        const submittedAt = new Date();
-        const year = Number(new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', year: 'numeric' }).format(submittedAt));
-        const [{ value }] = await em.execute<Array<{ value: string }>>(`select nextval('submission_reference_seq') as "value"`);
-        const salt = newSalt();
-        const submission = em.create(SubmissionEntity, {
-          referenceNumber: formatReferenceNumber(this.config.referencePrefix, year, Number(value)),
-          accessCodeSalt: salt,
-          accessCodeHash: hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt)),
-          formId: form.formId,
-          formVersion: form.version,
-          serviceId: liveServiceId(form),
-          serviceVersion: route.serviceVersion,
-          organisationId: route.organisationId,
-          ags,
-          locale,
-          data: data as Record<string, unknown>,
-          canonicalJson: canonical,
-          sha256: sha256Hex(canonical),
-          submittedAt,
-          dueAt: route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : undefined,
-          citizenAccountId: accountId,
-          trustLevel: citizen?.trustLevel,
-        });
-        await em.flush();
-        const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, locale);
-        await this.automation.onReceipt(em, submission, form);
-        await this.events.submissionEvent(em, 'submission.received', submission, { data: submission.data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString(), attachments });
-        await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [submission.id, idempotencyKey]);
-        return submission;
-      });
+      stored = await this.store(form, { idempotencyKey, requestHash, locale, data: data as Record<string, unknown>, canonical, ags, route, accountId, trustLevel: citizen?.trustLevel });
     } catch (error) {
       if (!(error instanceof AttachmentsInvalid)) throw error;
       return {
@@ -166,18 +183,123 @@ export class SubmissionsService {
     return this.receipt(stored);
   }
 
-  /** The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key. */
-  private async replay(key: string, requestHash: string): Promise<SubmissionReceipt | undefined> {
-    const em = this.em.fork();
-    const existing = await em.findOne(IdempotencyKeyEntity, { key, expiresAt: { $gt: new Date() } });
-    if (!existing) return undefined;
-    if (existing.requestHash !== requestHash) throw new LotseError(ErrorCode.IDEMPOTENCY_CONFLICT);
-    if (!existing.submissionId) return undefined;
-    const submission = await em.findOneOrFail(SubmissionEntity, { id: existing.submissionId });
-    return this.receipt(submission);
+  /**
+   * Stores a submission in one transaction of three statements: (1) claim the idempotency key, draw the reference
+   * number, and store the submission with its status after receipt, the receipt's events and document request, reading
+   * the organisation's webhooks on the way; (2) the export job (pg-boss, the outbox); (3) point the key at the
+   * submission. Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
+   * organisation has them. Undefined when a live key of a concurrent request won (then nothing was written).
+   */
+  private async store(
+    form: FormVersionEntity,
+    request: { idempotencyKey: string; requestHash: string; locale: string; data: Record<string, unknown>; canonical: string; ags?: string; route: SubmissionRoute; accountId?: string; trustLevel?: string },
+  ): Promise<StoredSubmission | undefined> {
+    const { data, route } = request;
+    const id = randomUUID();
+    const salt = newSalt();
+    const accessCodeHash = hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt));
+    const sha256 = sha256Hex(request.canonical);
+    const submittedAt = new Date();
+    const year = Number(BERLIN_YEAR.format(submittedAt));
+    // the events' notes name the reference number, which the statement draws: a marker stands for it
+    const plan = this.automation.plan({ referenceNumber: REFERENCE_MARKER, data }, form);
+    const serviceId = liveServiceId(form);
+    const requestedDocuments = plan.missing.length > 0 ? plan.missing : undefined;
+    const params: unknown[] = [
+      request.idempotencyKey, request.requestHash, this.config.idempotencyTtlHours,
+      this.config.referencePrefix, year,
+      id, submittedAt, submittedAt, salt, accessCodeHash, form.formId, form.version, serviceId, route.serviceVersion ?? null, route.organisationId,
+      request.ags ?? null, request.locale, plan.status, plan.version, JSON.stringify(data), request.canonical, sha256, submittedAt,
+      route.processingDays !== undefined ? addWorkingDays(submittedAt, route.processingDays) : null, requestedDocuments ? JSON.stringify(requestedDocuments) : null,
+      request.accountId ?? null, request.trustLevel ?? null,
+    ];
+    // one millisecond apart, so that the history lists them in this order
+    const events = plan.events.map((e, i) => {
+      const at = new Date(submittedAt.getTime() + i);
+      params.push(randomUUID(), at, at, id, e.kind, e.actorType, e.fromStatus ?? null, e.toStatus ?? null, e.publicNoteDe ?? null, REFERENCE_MARKER, e.publicNoteEn ?? null, REFERENCE_MARKER, e.items ? JSON.stringify(e.items) : null);
+      return EVENT_ROW;
+    });
+    let documentRequest = '';
+    if (requestedDocuments) {
+      params.push(randomUUID(), submittedAt, submittedAt, id, JSON.stringify(requestedDocuments));
+      documentRequest = `, "d" as (insert into "document_request" ("id", "created_at", "updated_at", "submission_id", "items", "status")
+        select ?::uuid, ?::timestamptz, ?::timestamptz, ?::uuid, ?::jsonb, 'OPEN' from "number" returning 1)`;
+    }
+    params.push(route.organisationId);
+    const sql = `${CLAIM_AND_STORE}, "e" as (${INSERT_EVENTS} ${events.join(' union all ')} returning 1)${documentRequest}
+      select n."reference_number", w."id", w."url", w."event_types" from "number" n
+      left join "webhook_subscription" w on w."organisation_id" = ? and w."active"`;
+    return this.em.fork().transactional(async (em) => {
+      // a live key of a concurrent request makes this wait, then return no row
+      const rows = await em.execute<Array<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>>(sql, params);
+      if (rows.length === 0) return undefined;
+      const submission: StoredSubmission = {
+        id,
+        referenceNumber: rows[0].reference_number,
+        accessCodeSalt: salt,
+        formId: form.formId,
+        formVersion: form.version,
+        serviceId,
+        organisationId: route.organisationId,
+        locale: request.locale,
+        data,
+        sha256,
+        submittedAt,
+        status: plan.status,
+        version: plan.version,
+        requestedDocuments,
+      };
+      const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, request.locale);
+      const subscriptions = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id!, url: r.url, eventTypes: r.event_types }));
+      await this.events.submissionEvent(
+        em,
+        'submission.received',
+        submission as unknown as SubmissionEntity,
+        { data, sha256, submittedAt: submittedAt.toISOString(), attachments },
+        { subscriptions, formData: form.data },
+      );
+      // last: the key points at the submission once everything else is written
+      await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [id, request.idempotencyKey]);
+      return submission;
+    });
   }
 
-  private receipt(s: SubmissionEntity): SubmissionReceipt {
+  /**
+   * The earlier receipt for this key, IDEMPOTENCY_CONFLICT for another payload, undefined for a new key. In the same
+   * statement, with `rateKey` and a submit rate limit set, a new key counts one hit (a replay or a conflict counts none).
+   */
+  private async replay(key: string, requestHash: string, rateKey?: string): Promise<SubmissionReceipt | undefined> {
+    const limit = this.config.submitRateLimitPerHour;
+    const counting = rateKey !== undefined && limit > 0;
+    const [existing] = await this.em.getConnection().execute<Array<ReplayRow>>(
+      `with "k" as (select "request_hash", "submission_id" from "submission_idempotency_key" where "key" = ? and "expires_at" > now())
+       ${counting ? `, "hit" as (${RateLimiterService.foldedHit(`where not exists (select 1 from "k" where "k"."request_hash" <> ? or "k"."submission_id" is not null)`)})` : ''}
+       select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
+         ${counting ? `, (select "count" from "hit") as "hits"` : ''}
+       from (select 1) as "one" left join "k" on true left join "submission" s on s."id" = k."submission_id"`,
+      counting ? [key, rateKey, HOUR, HOUR, requestHash] : [key],
+    );
+    if (existing.request_hash === null) {
+      await this.limiter.counted(existing.hits ?? undefined, limit, HOUR);
+      return undefined;
+    }
+    if (existing.request_hash !== requestHash) throw new LotseError(ErrorCode.IDEMPOTENCY_CONFLICT);
+    if (!existing.reference_number) {
+      await this.limiter.counted(existing.hits ?? undefined, limit, HOUR);
+      return undefined;
+    }
+    return this.receipt({
+      referenceNumber: existing.reference_number,
+      accessCodeSalt: existing.access_code_salt,
+      submittedAt: new Date(existing.submitted_at),
+      status: existing.status,
+      formId: existing.form_id,
+      formVersion: existing.form_version,
+      organisationId: existing.organisation_id,
+    });
+  }
+
+  private receipt(s: Pick<StoredSubmission, 'referenceNumber' | 'accessCodeSalt' | 'submittedAt' | 'status' | 'formId' | 'formVersion' | 'organisationId'>): SubmissionReceipt {
     return {
       referenceNumber: s.referenceNumber,
       accessCode: deriveAccessCode(this.config.accessCodeSecret, s.accessCodeSalt),

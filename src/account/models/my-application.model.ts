@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { AccountTrustLevel } from '../../auth/trust-level.js';
+import { DeliveryState } from '../../fitconnect/models.js';
 import { PageInfo } from '../../catalog/models/service.model.js';
 import { DateTimeScalar } from '../../graphql/scalars/date-time.scalar.js';
 import { PublicTimelineEntry } from '../../processing/models/applicant-status.model.js';
@@ -13,7 +14,7 @@ export class CitizenAccount {
 
 @ObjectType({ description: 'Where the transmission of the application to the authority stands (FIT-Connect); null when it is not delivered that way.' })
 export class MyApplicationDelivery {
-  @Field({ description: 'QUEUED, ANNOUNCED, SUBMITTED, FORWARDED, ACCEPTED, REJECTED, DELETED or FAILED.' }) state!: string;
+  @Field(() => DeliveryState) state!: DeliveryState;
   @Field(() => DateTimeScalar) updatedAt!: Date;
 }
 

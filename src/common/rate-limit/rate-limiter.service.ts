@@ -23,19 +23,31 @@ export class RateLimiterService {
   /** Counts one hit for `key`; throws RATE_LIMITED when more than `limit` fall into the current window. */
   async hit(key: string, limit: number, windowSeconds: number): Promise<void> {
     if (limit <= 0) return;
-    const connection = this.em.getConnection();
-    const rows = await connection.execute<Array<{ count: number }>>(
-      `insert into "rate_limit_bucket" ("key", "window_start", "count")
-       values (?, to_timestamp(floor(extract(epoch from now()) / ?) * ?), 1)
-       on conflict ("key", "window_start") do update set "count" = "rate_limit_bucket"."count" + 1
-       returning "count"`,
-      [key, windowSeconds, windowSeconds],
-    );
+    const rows = await this.em.getConnection().execute<Array<{ count: number }>>(`${HIT} values (?, ${WINDOW}, 1) ${COUNT}`, [key, windowSeconds, windowSeconds]);
+    await this.counted(rows[0].count, limit, windowSeconds);
+  }
+
+  /**
+   * The counting statement for a caller that folds it into its own statement (as a CTE): `insert … select ?, <window>, 1`
+   * with the caller's condition appended (`where …`), parameters key, windowSeconds, windowSeconds; returns `count`.
+   * The caller passes the count it got (none: nothing counted) to {@link counted}.
+   */
+  static foldedHit(condition: string): string {
+    return `${HIT} select ?, ${WINDOW}, 1 ${condition} ${COUNT}`;
+  }
+
+  /** RATE_LIMITED when `count` hits exceed `limit`; now and then, windows older than two days are removed. */
+  async counted(count: number | undefined, limit: number, windowSeconds: number): Promise<void> {
+    if (count === undefined) return;
     if (Math.random() < 0.01) {
-      await connection.execute(`delete from "rate_limit_bucket" where "window_start" < now() - interval '2 days'`);
+      await this.em.getConnection().execute(`delete from "rate_limit_bucket" where "window_start" < now() - interval '2 days'`);
     }
-    if (rows[0].count > limit) {
+    if (count > limit) {
       throw new LotseError(ErrorCode.RATE_LIMITED, undefined, { retryAfterSeconds: windowSeconds });
     }
   }
 }
+
+const HIT = `insert into "rate_limit_bucket" ("key", "window_start", "count")`;
+const WINDOW = `to_timestamp(floor(extract(epoch from now()) / ?) * ?)`;
+const COUNT = `on conflict ("key", "window_start") do update set "count" = "rate_limit_bucket"."count" + 1 returning "count"`;

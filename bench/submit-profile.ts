@@ -1,0 +1,261 @@
+/**
+ * `npm run bench:submit`: submitForm alone, for profiling. Starts Lotse on its own embedded PostgreSQL
+ * (NODE_ENV=production, rate limits off) and the bare Fastify baseline of `npm run bench` (bench/bare-server.ts,
+ * one raw pg INSERT of the same row), loads both with autocannon (same connections and duration) and prints
+ * requests/s, p99 and the ratio.
+ *
+ *   --cpu-prof   the service runs under `node --cpu-prof`; the profile is written to bench/results/profiles/ and
+ *                summarised (self time per package / source file)
+ *   --explain    no load: after a warm-up, one submission runs with auto_explain (EXPLAIN ANALYZE, BUFFERS of every
+ *                statement, nested ones too) and its statements are printed with their time and plan
+ *   BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), DB_POOL_MAX (service and baseline, 10)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdir, readdir, rm } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { projectRoot } from '../src/common/project-root.js';
+import { freePort, reachableTempDir } from '../test/support/postgres.js';
+
+const ROOT = projectRoot();
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
+const DURATION = Number(process.env.BENCH_DURATION ?? 8);
+const POOL = process.env.DB_POOL_MAX ?? '10';
+const CPU_PROF = process.argv.includes('--cpu-prof');
+const EXPLAIN = process.argv.includes('--explain');
+const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
+const SUBMIT = 'mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) { __typename ... on SubmissionReceipt { referenceNumber } ... on SubmissionValidationError { errors { message } } } }';
+
+async function waitFor(url: string, init?: RequestInit): Promise<void> {
+  for (let i = 0; i < 240; i++) {
+    try {
+      if ((await fetch(url, init)).status < 500) return;
+    } catch {
+      // not yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${url} did not come up`);
+}
+
+async function load(url: string, body: (i: number) => string): Promise<{ rps: number; p50: number; p99: number; errors: number; non2xx: number }> {
+  let i = 0;
+  const result = await autocannon({
+    url,
+    connections: CONNECTIONS,
+    duration: DURATION,
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: body(i++) }) }],
+  });
+  return { rps: Math.round(result.requests.average), p50: result.latency.p50, p99: result.latency.p99, errors: result.errors, non2xx: result.non2xx };
+}
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string };
+  children?: number[];
+}
+
+/** CPU time (user + system) of a process, in milliseconds (Linux /proc; clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/** CPU time of the PostgreSQL cluster (postmaster and every backend) listening on `port`, in milliseconds. */
+function postgresCpuMs(dataDir: string): number {
+  const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
+  let total = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (Number(entry) === postmaster || ppid === postmaster) total += cpuMs(Number(entry));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return total;
+}
+
+/** Monotonic clock in microseconds (the clock of V8's profile timestamps on Linux). */
+const micros = () => Number(process.hrtime.bigint() / 1000n);
+
+/**
+ * Self time per package (node_modules/<name>) or per source file of ours, from a .cpuprofile, counting only the
+ * samples taken while submitForm was under load (`window`, monotonic microseconds).
+ */
+function summarise(file: string, window: [number, number]): Array<[string, number]> {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map<number, number>();
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    at += profile.timeDeltas[i] ?? 0;
+    if (at >= window[0] && at <= window[1]) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
+  });
+  const buckets = new Map<string, number>();
+  for (const [id, micros] of self) {
+    const { url, functionName } = byId.get(id)!.callFrame;
+    const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+    const key = pkg ?? (url.includes('/dist/') ? url.slice(url.indexOf('/dist/') + 6) : url ? url.replace(/^node:/, 'node:') : `(${functionName || 'native'})`);
+    buckets.set(key, (buckets.get(key) ?? 0) + micros);
+  }
+  const total = [...buckets.values()].reduce((a, b) => a + b, 0);
+  return [...buckets.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +((100 * v) / total).toFixed(1)]);
+}
+
+/** Waits until the export queue holds no job that is waiting or running (at most 120 s). */
+async function drainExports(databaseUrl: string): Promise<void> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  try {
+    for (let i = 0; i < 240; i++) {
+      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
+      if (rows[0].n === 0) return;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await client.end();
+  }
+}
+
+const dataDir = await reachableTempDir('lotse-bench-submit-');
+const [port, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
+if (CPU_PROF) await mkdir(PROFILE_DIR, { recursive: true });
+const serviceOutput: string[] = [];
+const service = spawn(process.execPath, [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(ROOT, 'dist', 'src', 'main.js')], {
+  env: {
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL')),
+    PORT: String(port),
+    LOTSE_DATA_DIR: dataDir,
+    LOTSE_EMBEDDED_PG_PORT: String(pgPort),
+    LOG_LEVEL: EXPLAIN ? 'debug' : 'warn',
+    NODE_ENV: 'production',
+    ACCESS_CODE_SECRET: 'bench-secret-bench-secret-bench-secret',
+    SUBMIT_RATE_LIMIT_PER_HOUR: '0',
+    ATTACHMENT_RATE_LIMIT_PER_HOUR: '0',
+    DB_POOL_MAX: POOL,
+  },
+  stdio: ['ignore', EXPLAIN ? 'pipe' : 'ignore', 'inherit'],
+});
+service.stdout?.on('data', (chunk: Buffer) => serviceOutput.push(chunk.toString('utf8')));
+let bare: ChildProcess | undefined;
+const loadWindow: [number, number] = [0, 0];
+try {
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor(`${base}/health/ready`);
+  const gql = (query: string, variables?: unknown) =>
+    fetch(`${base}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }).then((r) => r.text());
+  // the form of `npm run bench`: one without attachments (an attachment binds to one submission only)
+  let formId = '';
+  let example: unknown;
+  for (const [form, file] of [['sperrmuell-anmeldung', 'valid-moebel.json'], ['rufbus-buchung', 'valid-einzelfahrt.json'], ['sperrmuell-anmeldung', 'valid-hof-mit-elektrogeraeten.json']]) {
+    const data = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')).data;
+    const answer = await gql(SUBMIT, { i: { formId: form, version: '1.0', data }, k: `probe-${form}-${file}` });
+    if (!answer.includes('SubmissionReceipt')) console.error(`${form}/${file}: ${answer.slice(0, 300)}`);
+    if (answer.includes('SubmissionReceipt')) {
+      [formId, example] = [form, data];
+      break;
+    }
+  }
+  if (!formId) throw new Error('no example without attachments validates today');
+  const databaseUrl = `postgresql://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim())}@127.0.0.1:${pgPort}/lotse`;
+  bare = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'bare-server.js'), String(barePort), databaseUrl, join(ROOT, 'package.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitFor(`http://127.0.0.1:${barePort}/services`, { method: 'POST' });
+
+  const runId = Date.now().toString(36);
+  const submitBody = (i: number) => JSON.stringify({ query: SUBMIT, variables: { i: { formId, version: '1.0', data: example }, k: `bench-${runId}-${i}` } });
+  // warm-up: JIT, pools and caches of both
+  if (!EXPLAIN) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
+  for (let i = 0; i < (EXPLAIN ? 20 : 200); i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
+
+  if (!EXPLAIN) {
+    console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
+    // CPU per request: what the machine's noise (other processes on the same cores) changes least
+    const cpu = () => ({ service: cpuMs(service.pid!), bare: cpuMs(bare!.pid!), postgres: postgresCpuMs(dataDir) });
+    const c0 = cpu();
+    const raw = await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example }));
+    const c1 = cpu();
+    loadWindow[0] = micros();
+    const lotse = await load(`${base}/graphql`, submitBody);
+    loadWindow[1] = micros();
+    // the export worker goes on after the load: its CPU for these submissions is counted until the queue is empty
+    if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
+    const c2 = cpu();
+    const perRequest = (ms: number, r: { rps: number }) => (ms / (r.rps * DURATION)).toFixed(2);
+    const row = (name: string, r: { rps: number; p50: number; p99: number; non2xx: number; errors: number }) =>
+      `${name.padEnd(30)} ${String(r.rps).padStart(6)} req/s   p50 ${String(r.p50).padStart(4)} ms   p99 ${String(r.p99).padStart(4)} ms   non-2xx ${r.non2xx}   errors ${r.errors}`;
+    console.log(row('submitForm (Lotse)', lotse));
+    console.log(row('raw pg INSERT (bare Fastify)', raw));
+    console.log(`ratio submitForm: ${(lotse.rps / raw.rps).toFixed(3)}`);
+    console.log(
+      `CPU ms per request: Lotse ${perRequest(c2.service - c1.service, lotse)} + PostgreSQL ${perRequest(c2.postgres - c1.postgres, lotse)} (export worker included); ` +
+        `bare ${perRequest(c1.bare - c0.bare, raw)} + PostgreSQL ${perRequest(c1.postgres - c0.postgres, raw)}`,
+    );
+    const check = JSON.parse(await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `check-${runId}` })) as { data?: { submitForm?: { __typename: string } } };
+    if (check.data?.submitForm?.__typename !== 'SubmissionReceipt') throw new Error(`submitForm failed after the load: ${JSON.stringify(check)}`);
+  }
+
+  if (EXPLAIN) {
+    const admin = new pg.Client({ connectionString: databaseUrl });
+    await admin.connect();
+    for (const [name, value] of [
+      ['session_preload_libraries', 'auto_explain'],
+      ['auto_explain.log_min_duration', '0'],
+      ['auto_explain.log_analyze', 'on'],
+      ['auto_explain.log_buffers', 'on'],
+      ['auto_explain.log_timing', 'on'],
+      ['auto_explain.log_nested_statements', 'on'],
+      ['auto_explain.log_format', 'text'],
+      ['log_min_duration_statement', '0'],
+    ]) {
+      await admin.query(`alter system set ${name} = '${value}'`);
+    }
+    await admin.query('select pg_reload_conf()');
+    // only new sessions load auto_explain: the ORM pool closes its connections after 30 s idle
+    await new Promise((r) => setTimeout(r, 32_000));
+    for (let i = 0; i < 3; i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}-${i}-warm` });
+    serviceOutput.length = 0;
+    await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}` });
+    await new Promise((r) => setTimeout(r, 500));
+    await admin.query('alter system reset all');
+    await admin.query('select pg_reload_conf()');
+    await admin.end();
+    const lines = serviceOutput
+      .join('')
+      .split('\n')
+      .flatMap((line) => {
+        try {
+          const entry = JSON.parse(line) as { msg?: string; context?: string };
+          return entry.context === 'EmbeddedPostgres' && entry.msg ? [entry.msg.replace(/^\[STDERR\]\s*/, '')] : [];
+        } catch {
+          return [];
+        }
+      })
+      .join('\n')
+      .split('\n')
+      .filter((l) => !/pgboss|pg_stat_activity/.test(l));
+    console.log('\nstatements of one submitForm (auto_explain, EXPLAIN ANALYZE BUFFERS; pg-boss polling left out):');
+    console.log(lines.join('\n'));
+  }
+} finally {
+  bare?.kill('SIGTERM');
+  service.kill('SIGTERM');
+  await new Promise((r) => service.once('exit', r));
+  await rm(dataDir, { recursive: true, force: true });
+}
+if (CPU_PROF) {
+  const files = (await readdir(PROFILE_DIR)).filter((f) => f.endsWith('.cpuprofile')).sort();
+  const newest = files.at(-1);
+  if (newest) {
+    console.log(`\nCPU profile ${join(PROFILE_DIR, newest)} (self time % while submitForm was under load):`);
+    for (const [name, share] of summarise(join(PROFILE_DIR, newest), loadWindow).slice(0, 30)) console.log(`${String(share).padStart(5)} %  ${name}`);
+  }
+}
