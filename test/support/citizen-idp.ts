@@ -86,6 +86,8 @@ export async function startCitizenIdp(options: { acrValues?: string[] } = {}): P
         },
       },
       interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
+      // explicit lifetimes (the provider's defaults are for development and say so on every start)
+      ttl: { AccessToken: 600, AuthorizationCode: 60, Grant: 600, IdToken: 600, Interaction: 600, Session: 600 },
       // the portal is first-party: consent is given with the login
       loadExistingGrant: async (ctx) => {
         const grant = new ctx.oidc.provider.Grant({ clientId: ctx.oidc.client!.clientId, accountId: ctx.oidc.session!.accountId });
