@@ -45,6 +45,8 @@ import {
   type TwoInstancesResult,
 } from './report.js';
 import { median, memoryTrend, ratio } from './stats.js';
+import { shiftExampleDates } from './example-dates.js';
+import { berlinDate } from '../src/catalog/opening-hours.js';
 import { uploadBench } from './uploads.js';
 import { startReceiver, webhookBench } from './webhooks.js';
 
@@ -254,11 +256,13 @@ try {
   const found = (JSON.parse(searchBody) as { data?: { services: { totalCount: number } } }).data?.services.totalCount ?? 0;
   if (!(found > 0)) throw new Error(`the search for "Führerschein" found nothing: ${searchBody.slice(0, 300)}`);
 
-  // a form without attachments (an attachment binds to one submission only); the first example valid today
+  // a form without attachments (an attachment binds to one submission only); the first example valid today, its dates
+  // moved from the day it pins to today
   let submitForm = '';
   let example: unknown;
   for (const [form, file] of [['sperrmuell-anmeldung', 'valid-moebel.json'], ['rufbus-buchung', 'valid-einzelfahrt.json'], ['sperrmuell-anmeldung', 'valid-hof-mit-elektrogeraeten.json']]) {
-    const data = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')).data;
+    const pinned = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')) as { today?: string; data: unknown };
+    const data = pinned.today ? shiftExampleDates(pinned.data, pinned.today, berlinDate(new Date())) : pinned.data;
     if ((await graphql(base, SUBMIT_QUERY, { i: { formId: form, version: '1.0', data }, k: `bench-probe-${form}-${file}-${startedAt}` })).includes('SubmissionReceipt')) {
       [submitForm, example] = [form, data];
       break;
