@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
 import type { Transaction } from 'kysely';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
@@ -62,10 +62,11 @@ export function durationMs(text: string): number {
  * dead after WEBHOOK_MAX_ATTEMPTS. A receiver that has failed for WEBHOOK_DISABLE_AFTER is paused.
  */
 @Injectable()
-export class QueueService implements OnModuleInit, OnApplicationShutdown {
+export class QueueService implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly logger = new Logger(QueueService.name);
   private boss?: PgBoss;
   private working = false;
+  private stopped = false;
   private active = 0;
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
   private readonly receivers = new Map<string, { count: number; freed: Promise<void>; release: () => void }>();
@@ -86,10 +87,31 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (this.config.workerEnabled) await this.startWorker();
   }
 
-  /** Jobs in flight finish (within the drain's deadline); what does not finish expires and is retried elsewhere. */
+  /**
+   * Jobs in flight finish (within the drain's deadline); what does not finish expires and is retried elsewhere.
+   * Runs before any module's onApplicationShutdown, so the workers have stopped before the ORM closes its pool under
+   * them: a job still holding a connection would otherwise keep the pool's end (and the whole shutdown) waiting.
+   */
+  async beforeApplicationShutdown(): Promise<void> {
+    if (!this.boss || this.stopped) return;
+    this.stopped = true;
+    const deadline = Math.max(1000, this.config.shutdownTimeoutMs - 2000);
+    let finished = true;
+    if (this.working) {
+      // pg-boss waits for a busy worker without a limit of its own
+      let timer: NodeJS.Timeout | undefined;
+      finished = await Promise.race([
+        this.stopWorker().then(() => true),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), deadline))),
+      ]).finally(() => clearTimeout(timer));
+      if (!finished) this.logger.warn({ msg: 'job workers still busy at the shutdown deadline; their jobs expire and run again', activeJobs: this.active });
+    }
+    await this.boss.stop({ graceful: finished, timeout: deadline, close: true });
+  }
+
+  /** Nothing left to do: the queue stopped in beforeApplicationShutdown (kept for a shutdown that skipped that hook). */
   async onApplicationShutdown(): Promise<void> {
-    if (this.working) await this.stopWorker();
-    await this.boss?.stop({ graceful: true, timeout: Math.max(1000, this.config.shutdownTimeoutMs - 2000), close: true });
+    await this.beforeApplicationShutdown();
   }
 
   /** Jobs this process is working on now (for the log of a shutdown that missed its deadline). */
