@@ -4,6 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { ARCHIVE_DELETE_QUEUE, QueueService } from '../delivery/queue.service.js';
 import { XoevService } from '../xoev/xoev.service.js';
+import { every } from '../common/every.js';
 import { createArchiveService } from './archive.factory.js';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -16,7 +17,7 @@ const DAY_MS = 24 * 3600 * 1000;
 @Injectable()
 export class ArchiveDeletionWorker implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ArchiveDeletionWorker.name);
-  private timer?: NodeJS.Timeout;
+  private stopTimer?: () => void;
 
   constructor(
     private readonly queue: QueueService,
@@ -31,13 +32,10 @@ export class ArchiveDeletionWorker implements OnApplicationBootstrap, OnApplicat
       const run = await createArchiveService(this.em.fork(), this.config, undefined, this.xoev).deleteDue(job.asOf);
       this.logger.log({ msg: 'archive deletion job', ...run });
     });
-    this.timer = setInterval(() => {
-      this.queue.enqueue(ARCHIVE_DELETE_QUEUE, {}).catch((error: Error) => this.logger.warn({ msg: 'archive deletion not enqueued', err: error.message }));
-    }, DAY_MS);
-    this.timer.unref();
+    this.stopTimer = every(DAY_MS, () => this.queue.enqueue(ARCHIVE_DELETE_QUEUE, {}), (error) => this.logger.warn({ msg: 'archive deletion not enqueued', err: error.message }));
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
   }
 }

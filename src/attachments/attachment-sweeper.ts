@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
+import { every } from '../common/every.js';
 import { AttachmentsService } from './attachments.service.js';
 
 const EVERY_MS = 15 * 60_000;
@@ -13,7 +14,7 @@ const EVERY_MS = 15 * 60_000;
 @Injectable()
 export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AttachmentSweeper.name);
-  private timer?: NodeJS.Timeout;
+  private stopTimer?: () => void;
 
   constructor(
     private readonly attachments: AttachmentsService,
@@ -22,13 +23,10 @@ export class AttachmentSweeper implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (!this.config.workerEnabled || this.config.nodeEnv === 'test') return;
-    this.timer = setInterval(() => {
-      this.attachments.sweep().catch((error: Error) => this.logger.warn({ msg: 'sweeping expired uploads failed', err: error.message }));
-    }, EVERY_MS);
-    this.timer.unref();
+    this.stopTimer = every(EVERY_MS, () => this.attachments.sweep(), (error) => this.logger.warn({ msg: 'sweeping expired uploads failed', err: error.message }));
   }
 
   onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.stopTimer?.();
   }
 }

@@ -8,6 +8,7 @@ import { CatalogSnapshot } from './catalog-snapshot.js';
 import { CATALOG_CHANNEL } from './catalog-generation.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { LotseError } from '../common/errors/lotse.error.js';
+import { every } from '../common/every.js';
 
 const BACKOFF_MS = [250, 500, 1000, 2000, 5000, 10_000, 30_000];
 
@@ -28,7 +29,7 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
   private refreshing?: Promise<CatalogSnapshot>;
   private listener?: pg.Client;
   private reconnectTimer?: NodeJS.Timeout;
-  private pollTimer?: NodeJS.Timeout;
+  private stopPolling?: () => void;
   private failures = 0;
   private closed = false;
   /** How many notifications this instance received (tests and logs). */
@@ -46,13 +47,12 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
     // reconnect and the periodic check load the catalog once it is back; until then catalog reads are unavailable
     await this.refresh().catch((error: unknown) => this.logger.warn({ msg: 'catalog snapshot not loaded at start', err: (error as Error).message }));
     await this.listen();
-    this.pollTimer = setInterval(() => void this.refresh().catch((error: unknown) => this.logger.warn({ msg: 'catalog generation check failed', err: (error as Error).message })), this.config.catalogPollSeconds * 1000);
-    this.pollTimer.unref();
+    this.stopPolling = every(this.config.catalogPollSeconds * 1000, () => this.refresh(), (error) => this.logger.warn({ msg: 'catalog generation check failed', err: error.message }));
   }
 
   async onModuleDestroy(): Promise<void> {
     this.closed = true;
-    clearInterval(this.pollTimer);
+    this.stopPolling?.();
     clearTimeout(this.reconnectTimer);
     const listener = this.listener;
     this.listener = undefined;

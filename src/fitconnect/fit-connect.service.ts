@@ -10,6 +10,7 @@ import { ApplicationFiles } from '../attachments/application-files.js';
 import { ApplicationPdfService } from '../attachments/application-pdf.service.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
 import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
+import { every } from '../common/every.js';
 import { FormVersionEntity } from '../forms/entities/form-version.entity.js';
 import { XoevService } from '../xoev/xoev.service.js';
 import { DeliveryDestinationEntity } from './entities/delivery-destination.entity.js';
@@ -63,7 +64,7 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
   private readonly tokens = new Map<string, { token: string; until: number }>();
   private readonly keys = new Map<string, CachedKey>();
   private readonly jwks = new Map<string, { set: JSONWebKeySet; until: number }>();
-  private poller?: NodeJS.Timeout;
+  private stopPolling?: () => void;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -81,13 +82,12 @@ export class FitConnectService implements OnApplicationBootstrap, OnApplicationS
     if (!this.config.queueEnabled) return;
     await this.queue.addWorker<{ deliveryId: string }>(FITCONNECT_QUEUE, (job) => this.deliver(job.deliveryId));
     if (this.config.workerEnabled && this.config.fitConnectPollSeconds > 0) {
-      this.poller = setInterval(() => void this.pollOpen().catch((e: Error) => this.logger.warn({ msg: 'FIT-Connect poll failed', err: e.message })), this.config.fitConnectPollSeconds * 1000);
-      this.poller.unref();
+      this.stopPolling = every(this.config.fitConnectPollSeconds * 1000, () => this.pollOpen(), (e) => this.logger.warn({ msg: 'FIT-Connect poll failed', err: e.message }));
     }
   }
 
   onApplicationShutdown(): void {
-    if (this.poller) clearInterval(this.poller);
+    this.stopPolling?.();
   }
 
   private get apiVersion(): string {
