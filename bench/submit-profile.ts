@@ -18,7 +18,10 @@ import { join } from 'node:path';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { projectRoot } from '../src/common/project-root.js';
+import { berlinDate } from '../src/catalog/opening-hours.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
+import { shiftExampleDates } from './example-dates.js';
+import { cpuPlan, nodeCommand, pinProcess } from './machine.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -126,11 +129,15 @@ async function drainExports(databaseUrl: string): Promise<void> {
   }
 }
 
+// pinned like `npm run bench`: service, baseline and PostgreSQL on one core, this process (autocannon) on the other
+const plan = cpuPlan();
+console.log(`bench:submit: ${plan.reason}`);
+pinProcess(plan, process.pid, plan.loadCpus);
 const dataDir = await reachableTempDir('lotse-bench-submit-');
 const [port, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
 if (CPU_PROF) await mkdir(PROFILE_DIR, { recursive: true });
 const serviceOutput: string[] = [];
-const service = spawn(process.execPath, [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(ROOT, 'dist', 'src', 'main.js')], {
+const service = spawn(...nodeCommand(plan, plan.serverCpus, [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(ROOT, 'dist', 'src', 'main.js')]), {
   env: {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL')),
     PORT: String(port),
@@ -157,7 +164,8 @@ try {
   let formId = '';
   let example: unknown;
   for (const [form, file] of [['sperrmuell-anmeldung', 'valid-moebel.json'], ['rufbus-buchung', 'valid-einzelfahrt.json'], ['sperrmuell-anmeldung', 'valid-hof-mit-elektrogeraeten.json']]) {
-    const data = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')).data;
+    const pinned = JSON.parse(readFileSync(join(ROOT, 'catalog', 'forms', form, 'examples', file), 'utf8')) as { today?: string; data: unknown };
+    const data = pinned.today ? shiftExampleDates(pinned.data, pinned.today, berlinDate(new Date())) : pinned.data;
     const answer = await gql(SUBMIT, { i: { formId: form, version: '1.0', data }, k: `probe-${form}-${file}` });
     if (!answer.includes('SubmissionReceipt')) console.error(`${form}/${file}: ${answer.slice(0, 300)}`);
     if (answer.includes('SubmissionReceipt')) {
@@ -167,8 +175,12 @@ try {
   }
   if (!formId) throw new Error('no example without attachments validates today');
   const databaseUrl = `postgresql://postgres:${encodeURIComponent(readFileSync(join(dataDir, 'postgres.password'), 'utf8').trim())}@127.0.0.1:${pgPort}/lotse`;
-  bare = spawn(process.execPath, [join(ROOT, 'dist', 'bench', 'bare-server.js'), String(barePort), databaseUrl, join(ROOT, 'package.json')], { stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitFor(`http://127.0.0.1:${barePort}/services`, { method: 'POST' });
+  // the embedded cluster's processes join the servers' core
+  pinProcess(plan, Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]), plan.serverCpus, true);
+  const bodyDir = join(dataDir, 'bodies');
+  await mkdir(bodyDir);
+  bare = spawn(...nodeCommand(plan, plan.serverCpus, [join(ROOT, 'dist', 'bench', 'bare-server.js'), String(barePort), databaseUrl, bodyDir]), { stdio: ['ignore', 'ignore', 'inherit'] });
+  await waitFor(`http://127.0.0.1:${barePort}/json/none`, { method: 'POST' });
 
   const runId = Date.now().toString(36);
   const submitBody = (i: number) => JSON.stringify({ query: SUBMIT, variables: { i: { formId, version: '1.0', data: example }, k: `bench-${runId}-${i}` } });
