@@ -59,7 +59,7 @@ async function load(url: string, body: (i: number) => string): Promise<{ rps: nu
 
 interface ProfileNode {
   id: number;
-  callFrame: { functionName: string; url: string };
+  callFrame: { functionName: string; url: string; lineNumber: number };
   children?: number[];
 }
 
@@ -112,6 +112,38 @@ function summarise(file: string, window: [number, number]): Array<[string, numbe
   }
   const total = [...buckets.values()].reduce((a, b) => a + b, 0);
   return [...buckets.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +((100 * v) / total).toFixed(1)]);
+}
+
+/**
+ * Inclusive time per function of ours (dist/src, dist/bench) and of the request path's packages, in the same window,
+ * as a share of the samples in which the process was running JavaScript or native code (idle time and socket writes,
+ * where a single core is handed to PostgreSQL, left out).
+ */
+function inclusive(file: string, window: [number, number]): Array<[string, number]> {
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number };
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const waiting = new Set(['(idle)', '(program)', 'writeBuffer', 'writev', 'writeUtf8String']);
+  const times = new Map<string, number>();
+  let total = 0;
+  let at = profile.startTime;
+  profile.samples.forEach((id, i) => {
+    const delta = profile.timeDeltas[i] ?? 0;
+    at += delta;
+    if (at < window[0] || at > window[1] || waiting.has(byId.get(id)!.callFrame.functionName)) return;
+    total += delta;
+    const seen = new Set<string>();
+    for (let node: number | undefined = id; node !== undefined; node = parent.get(node)) {
+      const { functionName, url, lineNumber } = byId.get(node)!.callFrame;
+      if (!/\/dist\/(src|bench)\/|node_modules\/(mercurius|graphql|@mikro-orm|pg|pg-boss|ajv|fastify)\//.test(url)) continue;
+      const key = `${functionName || '(anonymous)'} ${url.replace(/^.*\/(dist|node_modules)\//, '')}:${lineNumber + 1}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      times.set(key, (times.get(key) ?? 0) + delta);
+    }
+  });
+  return [...times.entries()].sort((a, b) => b[1] - a[1]).map(([k, v]) => [k, +((100 * v) / total).toFixed(1)]);
 }
 
 /** Waits until the export queue holds no job that is waiting or running (at most 120 s). */
@@ -269,5 +301,7 @@ if (CPU_PROF) {
   if (newest) {
     console.log(`\nCPU profile ${join(PROFILE_DIR, newest)} (self time % while submitForm was under load):`);
     for (const [name, share] of summarise(join(PROFILE_DIR, newest), loadWindow).slice(0, 30)) console.log(`${String(share).padStart(5)} %  ${name}`);
+    console.log('\ninclusive time of functions on the request path (% of the running samples in the same window):');
+    for (const [name, share] of inclusive(join(PROFILE_DIR, newest), loadWindow).slice(0, 40)) console.log(`${String(share).padStart(5)} %  ${name}`);
   }
 }

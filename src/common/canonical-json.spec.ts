@@ -1,4 +1,4 @@
-import { canonicalJson, sha256Hex } from './canonical-json.js';
+import { canonicalJson, canonicalMembers, sha256Hex } from './canonical-json.js';
 
 describe('canonicalJson (RFC 8785)', () => {
   it('sorts keys, drops whitespace and keeps values exact', () => {
@@ -14,5 +14,13 @@ describe('canonicalJson (RFC 8785)', () => {
   });
   it('refuses values JSON cannot carry', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
+  });
+  it('composes an object from canonical members exactly as canonicalJson of the whole', () => {
+    const data = { ä: 1, b: [{ y: 2, x: 'ß' }], A: null, '\u00e9': 'é', a: { '10': 1, '9': 2 } };
+    for (const account of [undefined, 'acc-1']) {
+      const whole = { formId: 'f', version: '1.0', locale: 'de', data, ...(account ? { account } : {}) };
+      const members = Object.fromEntries(Object.entries(whole).map(([k, v]) => [k, canonicalJson(v)]));
+      expect(canonicalMembers(members)).toBe(canonicalJson(whole));
+    }
   });
 });

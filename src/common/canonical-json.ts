@@ -20,4 +20,13 @@ export function canonicalJson(value: unknown, depth = 0): string {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v, depth + 1)}`).join(',')}}`;
 }
 
+/**
+ * The canonical JSON of an object whose members are given already canonical (`canonicalJson` of each value): the same
+ * text as `canonicalJson` of the object, without serialising a large member (a form's data) a second time.
+ */
+export function canonicalMembers(members: Record<string, string>): string {
+  const keys = Object.keys(members).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${members[k]}`).join(',')}}`;
+}
+
 export const sha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');

@@ -5,6 +5,7 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { projectRoot, runningFromSources } from '../common/project-root.js';
 import type { AppConfig } from '../config/config.js';
 import { ENTITIES } from './entities.js';
+import { PreparingClient } from './prepared-statements.js';
 
 export type DatabaseSettings = Pick<AppConfig, 'dbPoolMax' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>;
 
@@ -40,6 +41,8 @@ export function ormConfig(url: string, settings: DatabaseSettings, hooks: OrmHoo
     schemaGenerator: { ignoreRoutines: true },
     pool: { min: 0, max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
+      // sends the hot paths' statements as prepared statements (see prepared-statements.ts)
+      Client: PreparingClient,
       // fail fast while the database is unreachable instead of queueing requests forever
       connectionTimeoutMillis: settings.dbConnectTimeoutMs,
       statement_timeout: settings.dbStatementTimeoutMs,

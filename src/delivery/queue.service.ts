@@ -5,6 +5,7 @@ import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { isIP } from 'node:net';
 import { fromKysely, PgBoss, type JobWithMetadata } from 'pg-boss';
+import { preparedText } from '../database/prepared-statements.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
@@ -128,7 +129,10 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
     const trx = em.getTransactionContext<Transaction<unknown>>();
     if (!trx) throw new Error('enqueueInTransaction needs a transaction');
     if (!this.boss) throw new Error('the job queue is switched off (QUEUE_ENABLED=false)');
-    await this.boss!.send(name, data, { db: fromKysely(trx as never), ...(options.group ? { group: { id: options.group } } : {}) });
+    // pg-boss's insert, prepared on the connection: its text is the same for every job of a queue and shape
+    const db = fromKysely(trx as never);
+    const prepared = { executeSql: (text: string, values?: unknown[]) => db.executeSql(values?.length ? preparedText(text) : text, values) };
+    await this.boss!.send(name, data, { db: prepared, ...(options.group ? { group: { id: options.group } } : {}) });
   }
 
   /** Adds a worker for another queue (started with the others, and at once when they already run). */

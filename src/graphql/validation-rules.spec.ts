@@ -50,6 +50,26 @@ describe('assertComplexity', () => {
     expect(() => assertComplexity(schema, doc, { n: 10 }, 30)).toThrow(LotseError);
     expect(() => assertComplexity(schema, doc, { n: 100 }, 100)).toThrow(/erlaubt sind 100/);
   });
+
+  it('keeps estimates per document, keyed by the `first` variables only, also inside fragments', () => {
+    const doc = parse('query($n: Int, $other: String) { node { ...F } } fragment F on Node { children(first: $n) { name } }');
+    // other variables (a form's data) do not change the estimate: the second call with another value is answered the same
+    expect(() => assertComplexity(schema, doc, { n: 5, other: 'a' }, 7)).not.toThrow();
+    expect(() => assertComplexity(schema, doc, { n: 5, other: 'b' }, 7)).not.toThrow();
+    // a new `first` value is estimated anew, before and after a cached one
+    expect(() => assertComplexity(schema, doc, { n: 6, other: 'a' }, 7)).toThrow(/Aufwand 8/);
+    expect(() => assertComplexity(schema, doc, { n: 5, other: 'a' }, 7)).not.toThrow();
+    // the limit is applied to a cached estimate, never cached itself
+    expect(() => assertComplexity(schema, doc, { n: 5, other: 'a' }, 6)).toThrow(/Aufwand 7/);
+  });
+
+  it('keys by every variable when a field has its own complexity extension', () => {
+    const extended = buildSchema('type Query { search(q: String): [String!]! }');
+    extended.getQueryType()!.getFields().search.extensions = { complexity: ({ args }: { args: { q?: string } }) => (args.q?.length ?? 0) * 10 };
+    const doc = parse('query($q: String) { search(q: $q) }');
+    expect(() => assertComplexity(extended, doc, { q: 'ab' }, 20)).not.toThrow();
+    expect(() => assertComplexity(extended, doc, { q: 'abc' }, 20)).toThrow(/Aufwand 30/);
+  });
 });
 
 describe('rejectJsonDocuments', () => {

@@ -8,6 +8,7 @@ import {
   type SelectionSetNode,
   type ValidationContext,
   type ValidationRule,
+  visit,
 } from 'graphql';
 import { fieldExtensionsEstimator, getComplexity, simpleEstimator } from 'graphql-query-complexity';
 import { LotseError } from '../common/errors/lotse.error.js';
@@ -105,9 +106,55 @@ export function noIntrospectionRule(): ValidationRule {
 }
 
 /**
+ * What a document's estimate can depend on besides the document: the variables given to a `first` argument, or every
+ * variable when a field of the schema has its own `complexity` extension (which may read any argument).
+ */
+interface CostInputs {
+  variables: string[] | 'all';
+  /** estimates already made, by the values of those variables (bounded) */
+  costs: Map<string, number>;
+}
+
+const COSTS_PER_DOCUMENT = 64;
+const costInputs = new WeakMap<GraphQLSchema, WeakMap<DocumentNode, CostInputs>>();
+const extendedSchemas = new WeakMap<GraphQLSchema, boolean>();
+
+function hasComplexityExtensions(schema: GraphQLSchema): boolean {
+  let found = extendedSchemas.get(schema);
+  if (found === undefined) {
+    found = Object.values(schema.getTypeMap()).some(
+      (type) => 'getFields' in type && Object.values((type as { getFields(): Record<string, { extensions?: Record<string, unknown> }> }).getFields()).some((f) => f.extensions?.complexity !== undefined),
+    );
+    extendedSchemas.set(schema, found);
+  }
+  return found;
+}
+
+function inputsOf(schema: GraphQLSchema, document: DocumentNode): CostInputs {
+  let bySchema = costInputs.get(schema);
+  if (!bySchema) costInputs.set(schema, (bySchema = new WeakMap()));
+  let inputs = bySchema.get(document);
+  if (!inputs) {
+    const names = new Set<string>();
+    if (!hasComplexityExtensions(schema)) {
+      visit(document, {
+        Argument(node) {
+          if (node.name.value === 'first' && node.value.kind === Kind.VARIABLE) names.add(node.value.name.value);
+        },
+      });
+    }
+    inputs = { variables: hasComplexityExtensions(schema) ? 'all' : [...names].sort(), costs: new Map() };
+    bySchema.set(document, inputs);
+  }
+  return inputs;
+}
+
+/**
  * Cost estimate: each field costs 1 unless its `complexity` extension says otherwise; list fields
  * that take `first` multiply their children's cost by it. Runs before execution, when the variables are known
  * (a validation rule would need them too, and would defeat Mercurius' cache of validated documents).
+ * Mercurius hands out the same parsed document for the same query text, so the estimate is kept per document and
+ * the values of the variables it depends on (for submitForm: none, so its data never enters the key).
  */
 export function assertComplexity(
   schema: GraphQLSchema,
@@ -116,20 +163,27 @@ export function assertComplexity(
   max: number,
   operationName?: string,
 ): void {
-  const cost = getComplexity({
-    schema,
-    query: document,
-    variables: variables ?? {},
-    operationName,
-    estimators: [
-      fieldExtensionsEstimator(),
-      ({ args, childComplexity }) => {
-        const first = typeof args.first === 'number' && args.first > 0 ? args.first : undefined;
-        return first === undefined ? undefined : 1 + childComplexity * first;
-      },
-      simpleEstimator({ defaultComplexity: 1 }),
-    ],
-  });
+  const inputs = inputsOf(schema, document);
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(inputs.variables === 'all' ? (variables ?? {}) : inputs.variables.map((name) => variables?.[name] ?? null))}`;
+  let cost = inputs.costs.get(key);
+  if (cost === undefined) {
+    cost = getComplexity({
+      schema,
+      query: document,
+      variables: variables ?? {},
+      operationName,
+      estimators: [
+        fieldExtensionsEstimator(),
+        ({ args, childComplexity }) => {
+          const first = typeof args.first === 'number' && args.first > 0 ? args.first : undefined;
+          return first === undefined ? undefined : 1 + childComplexity * first;
+        },
+        simpleEstimator({ defaultComplexity: 1 }),
+      ],
+    });
+    if (inputs.costs.size >= COSTS_PER_DOCUMENT) inputs.costs.clear();
+    inputs.costs.set(key, cost);
+  }
   if (cost > max) {
     throw new LotseError(
       ErrorCode.QUERY_TOO_COMPLEX,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { EntityManager } from '@mikro-orm/postgresql';
-import { canonicalJson, sha256Hex } from '../common/canonical-json.js';
+import { canonicalJson, canonicalMembers, sha256Hex } from '../common/canonical-json.js';
 import { assertJsonBounds } from '../common/json-bounds.js';
 import { ErrorCode } from '../common/errors/error-code.js';
 import { badUserInput, LotseError } from '../common/errors/lotse.error.js';
@@ -25,6 +25,7 @@ import { toRjsfErrors } from '../forms/form-validator.js';
 import type { CitizenPrincipal } from '../common/auth/access.guard.js';
 import { CitizenAccounts } from '../auth/citizen-accounts.service.js';
 import { reaches, AccountTrustLevel } from '../auth/trust-level.js';
+import { executePrepared } from '../database/prepared-statements.js';
 
 const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,200}$/;
 const HOUR = 3600;
@@ -61,6 +62,8 @@ interface StoredSubmission {
   id: string;
   referenceNumber: string;
   accessCodeSalt: string;
+  /** derived from the salt when stored (spares the receipt a second HMAC) */
+  accessCode?: string;
   formId: string;
   formVersion: string;
   serviceId: string;
@@ -141,7 +144,9 @@ export class SubmissionsService {
     const canonical = canonicalJson(data);
     const accountId = citizen ? await this.accounts.ensure(citizen) : undefined;
     // the account is part of the request: another account's key gives IDEMPOTENCY_CONFLICT, never the first receipt
-    const requestHash = sha256Hex(canonicalJson({ formId: form.formId, version: form.version, locale, data, ...(accountId ? { account: accountId } : {}) }));
+    const requestHash = sha256Hex(
+      canonicalMembers({ formId: JSON.stringify(form.formId), version: JSON.stringify(form.version), locale: JSON.stringify(locale), data: canonical, ...(accountId ? { account: JSON.stringify(accountId) } : {}) }),
+    );
 
     // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
     const replay = await this.replay(idempotencyKey, requestHash, `submit:${clientAddress}`);
@@ -197,7 +202,8 @@ export class SubmissionsService {
     const { data, route } = request;
     const id = randomUUID();
     const salt = newSalt();
-    const accessCodeHash = hashAccessCode(deriveAccessCode(this.config.accessCodeSecret, salt));
+    const accessCode = deriveAccessCode(this.config.accessCodeSecret, salt);
+    const accessCodeHash = hashAccessCode(accessCode);
     const sha256 = sha256Hex(request.canonical);
     const submittedAt = new Date();
     const year = Number(BERLIN_YEAR.format(submittedAt));
@@ -231,12 +237,13 @@ export class SubmissionsService {
       left join "webhook_subscription" w on w."organisation_id" = ? and w."active"`;
     return this.em.fork().transactional(async (em) => {
       // a live key of a concurrent request makes this wait, then return no row
-      const rows = await em.execute<Array<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>>(sql, params);
+      const rows = await executePrepared<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>(em, sql, params);
       if (rows.length === 0) return undefined;
       const submission: StoredSubmission = {
         id,
         referenceNumber: rows[0].reference_number,
         accessCodeSalt: salt,
+        accessCode,
         formId: form.formId,
         formVersion: form.version,
         serviceId,
@@ -259,7 +266,7 @@ export class SubmissionsService {
         { subscriptions, formData: form.data },
       );
       // last: the key points at the submission once everything else is written
-      await em.execute('update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [id, request.idempotencyKey]);
+      await executePrepared(em, 'update "submission_idempotency_key" set "submission_id" = ? where "key" = ?', [id, request.idempotencyKey]);
       return submission;
     });
   }
@@ -271,7 +278,8 @@ export class SubmissionsService {
   private async replay(key: string, requestHash: string, rateKey?: string): Promise<SubmissionReceipt | undefined> {
     const limit = this.config.submitRateLimitPerHour;
     const counting = rateKey !== undefined && limit > 0;
-    const [existing] = await this.em.getConnection().execute<Array<ReplayRow>>(
+    const [existing] = await executePrepared<ReplayRow>(
+      this.em,
       `with "k" as (select "request_hash", "submission_id" from "submission_idempotency_key" where "key" = ? and "expires_at" > now())
        ${counting ? `, "hit" as (${RateLimiterService.foldedHit(`where not exists (select 1 from "k" where "k"."request_hash" <> ? or "k"."submission_id" is not null)`)})` : ''}
        select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
@@ -299,10 +307,10 @@ export class SubmissionsService {
     });
   }
 
-  private receipt(s: Pick<StoredSubmission, 'referenceNumber' | 'accessCodeSalt' | 'submittedAt' | 'status' | 'formId' | 'formVersion' | 'organisationId'>): SubmissionReceipt {
+  private receipt(s: Pick<StoredSubmission, 'referenceNumber' | 'accessCodeSalt' | 'accessCode' | 'submittedAt' | 'status' | 'formId' | 'formVersion' | 'organisationId'>): SubmissionReceipt {
     return {
       referenceNumber: s.referenceNumber,
-      accessCode: deriveAccessCode(this.config.accessCodeSecret, s.accessCodeSalt),
+      accessCode: s.accessCode ?? deriveAccessCode(this.config.accessCodeSecret, s.accessCodeSalt),
       submittedAt: s.submittedAt,
       status: s.status as SubmissionStatus,
       formId: s.formId,
