@@ -35,6 +35,11 @@ export class EventPublisher {
     this.fitConnect = hook;
   }
 
+  /** Whether a receipt does more than what submitForm's single statement writes (a hook is set). */
+  get receiptHooked(): boolean {
+    return this.fitConnect !== undefined;
+  }
+
   /**
    * `known` spares the look-ups the caller has already made in its own statements: the organisation's active
    * subscriptions, and the form's settings (for the applicant's e-mail).

@@ -19,6 +19,16 @@ import type { MailJob } from './mail.js';
 export const WEBHOOK_QUEUE = 'lotse-webhook';
 export const WEBHOOK_DEAD_QUEUE = 'lotse-webhook-dead';
 export const QUEUE_SCHEMA = 'pgboss';
+
+/** pg-boss's statement that inserts a job, for a caller's own statement (see QueueService.jobInsert). */
+export interface JobInsert {
+  /** pg-boss's INSERT … RETURNING id */
+  text: string;
+  /** its only parameter, as it appears in `text` */
+  parameter: string;
+  /** the parameter's value for a submission's job */
+  payload(submissionId: string): string;
+}
 export const MAIL_QUEUE = 'lotse-mail';
 export const EXPORT_QUEUE = 'lotse-export';
 /** Deletion with proof of cases past their period (archive/); one run at a time, retried after a crash. */
@@ -72,6 +82,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
   private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
   private readonly receivers = new Map<string, { count: number; freed: Promise<void>; release: () => void }>();
   private readonly subscriptions = new Map<string, { row: WebhookSubscriptionEntity | null; until: number }>();
+  private readonly captured = new Map<string, Promise<JobInsert | undefined>>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -133,6 +144,43 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
     const db = fromKysely(trx as never);
     const prepared = { executeSql: (text: string, values?: unknown[]) => db.executeSql(values?.length ? preparedText(text) : text, values) };
     await this.boss!.send(name, data, { db: prepared, ...(options.group ? { group: { id: options.group } } : {}) });
+  }
+
+  /**
+   * pg-boss's own statement that inserts one job of `queue` with `{ submissionId }` as its data, taken from pg-boss
+   * once (a `send` to a capturing adapter that runs nothing) for a caller that inserts the job in a statement of its
+   * own: `text` is pg-boss's INSERT with its single parameter `$1::text::json` (the job as JSON), `payload(id)` that
+   * parameter for a submission. Undefined when the queue is off or pg-boss's statement is not of that form (then the
+   * caller enqueues through `enqueueInTransaction`).
+   */
+  jobInsert(queue: string): Promise<JobInsert | undefined> {
+    let captured = this.captured.get(queue);
+    if (!captured) {
+      captured = this.capture(queue).catch((error: Error) => {
+        this.logger.warn({ msg: 'pg-boss insert statement not captured; jobs go through send', queue, err: error.message });
+        return undefined;
+      });
+      this.captured.set(queue, captured);
+    }
+    return captured;
+  }
+
+  private async capture(queue: string): Promise<JobInsert | undefined> {
+    if (!this.boss) return undefined;
+    const marker = '00000000-0000-4000-8000-00000000feed';
+    let seen: { text: string; values: unknown[] } | undefined;
+    const db = {
+      executeSql: async (text: string, values?: unknown[]) => {
+        seen = { text, values: values ?? [] };
+        return { rows: [{ id: marker }] };
+      },
+    };
+    await this.boss.send(queue, { submissionId: marker }, { db });
+    const payload = seen?.values[0];
+    const parameter = '$1::text::json';
+    if (!seen || seen.values.length !== 1 || typeof payload !== 'string' || payload.split(marker).length !== 2) return undefined;
+    if (seen.text.split(parameter).length !== 2 || /\$[2-9]/.test(seen.text) || !/^\s*insert\s/i.test(seen.text)) return undefined;
+    return { text: seen.text.trim(), parameter, payload: (submissionId: string) => payload.replace(marker, submissionId) };
   }
 
   /** Adds a worker for another queue (started with the others, and at once when they already run). */

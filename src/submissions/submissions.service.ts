@@ -19,6 +19,8 @@ import { SubmissionEntity } from './entities/submission.entity.js';
 import { SubmissionStatus, type SubmissionReceipt, type SubmissionValidationError } from './models/submission.model.js';
 import { ReceiptAutomation } from './receipt-automation.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
+import { EXPORT_QUEUE, QueueService, type JobInsert } from '../delivery/queue.service.js';
+import { attachmentRefs } from '../attachments/attachment-rules.js';
 import { addWorkingDays } from '../processing/workflow.js';
 import { AttachmentBinder, AttachmentsInvalid } from '../attachments/attachment-binder.service.js';
 import { toRjsfErrors } from '../forms/form-validator.js';
@@ -34,18 +36,35 @@ const BERLIN_YEAR = new Intl.DateTimeFormat('en', { timeZone: 'Europe/Berlin', y
 /** Stands for the reference number in the receipt's notes until the statement has drawn it. */
 const REFERENCE_MARKER = '{Aktenzeichen}';
 
-/**
- * Claims the idempotency key (new, or taking over an expired one), draws the new submission's reference number
- * (lotse_reference_number: the same as formatReferenceNumber) and stores the submission; nothing when the key is live.
- */
-const CLAIM_AND_STORE = `with "claim" as (
+/** Claims the idempotency key (new, or taking over an expired one); no row when the key is live. */
+const CLAIM = `"claim" as (
     insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
     values (?, ?, null, now(), now() + make_interval(hours => ?))
     on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = null,
       "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
     where "submission_idempotency_key"."expires_at" < now()
-    returning "key"),
-  "number" as materialized (select "lotse_reference_number"(?, ?, nextval('submission_reference_seq')) as "reference_number" from "claim"),
+    returning "key")`;
+
+/**
+ * The same claim for the single statement: the key points at the submission at once (the statement is atomic), and
+ * nothing is claimed when the organisation has an active webhook (`guard`) or the rate limit is exceeded (`%LIMIT%`).
+ */
+const DIRECT_CLAIM = `"claim" as (
+    insert into "submission_idempotency_key" ("key", "request_hash", "submission_id", "created_at", "expires_at")
+    select ?, ?, ?::uuid, now(), now() + make_interval(hours => ?) where not (select "hooks" from "guard")%LIMIT%
+    on conflict ("key") do update set "request_hash" = excluded."request_hash", "submission_id" = excluded."submission_id",
+      "created_at" = excluded."created_at", "expires_at" = excluded."expires_at"
+    where "submission_idempotency_key"."expires_at" < now()
+    returning "key")`;
+
+/** Whether the organisation has an active webhook (then the receipt needs the transaction with its deliveries). */
+const GUARD = `"guard" as materialized (select exists (select 1 from "webhook_subscription" where "organisation_id" = ? and "active") as "hooks")`;
+
+/**
+ * Draws the new submission's reference number once the key is claimed (lotse_reference_number: the same as
+ * formatReferenceNumber) and stores the submission.
+ */
+const STORE = `"number" as materialized (select "lotse_reference_number"(?, ?, nextval('submission_reference_seq')) as "reference_number" from "claim"),
   "s" as (insert into "submission" ("id", "created_at", "updated_at", "reference_number", "access_code_salt", "access_code_hash",
       "form_id", "form_version", "service_id", "service_version", "organisation_id", "ags", "locale", "status", "version", "data",
       "canonical_json", "sha256", "submitted_at", "due_at", "requested_documents", "citizen_account_id", "trust_level")
@@ -79,6 +98,18 @@ interface StoredSubmission {
 
 type SubmissionRoute = Awaited<ReturnType<CatalogQueryService['routeSubmission']>>;
 
+interface StoreRequest {
+  idempotencyKey: string;
+  requestHash: string;
+  locale: string;
+  data: Record<string, unknown>;
+  canonical: string;
+  ags?: string;
+  route: SubmissionRoute;
+  accountId?: string;
+  trustLevel?: string;
+}
+
 interface ReplayRow {
   /** null: no live key */
   request_hash: string | null;
@@ -108,6 +139,7 @@ export class SubmissionsService {
     private readonly events: EventPublisher,
     private readonly binder: AttachmentBinder,
     private readonly accounts: CitizenAccounts,
+    private readonly queue: QueueService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -148,27 +180,51 @@ export class SubmissionsService {
       canonicalMembers({ formId: JSON.stringify(form.formId), version: JSON.stringify(form.version), locale: JSON.stringify(locale), data: canonical, ...(accountId ? { account: JSON.stringify(accountId) } : {}) }),
     );
 
-    // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
-    const replay = await this.replay(idempotencyKey, requestHash, `submit:${clientAddress}`);
-    if (replay) return replay;
-    const outcome = this.forms.validate(form, data, locale);
-    if (!outcome.valid) {
+    const rateKey = `submit:${clientAddress}`;
+    const job = await this.direct(form, data as Record<string, unknown>);
+    // the single statement checks the key itself: validation comes first, and only data that does not validate asks
+    // for an earlier receipt first (a replay is answered even when its data would no longer validate today)
+    const outcome = job ? this.forms.validate(form, data, locale) : undefined;
+    if (!job || !outcome!.valid) {
+      // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
+      const replay = await this.replay(idempotencyKey, requestHash, rateKey);
+      if (replay) return replay;
+    }
+    const checked = outcome ?? this.forms.validate(form, data, locale);
+    if (!checked.valid) {
       return {
         message: locale === 'en' ? 'The form has errors; nothing was submitted.' : 'Das Formular enthält Fehler; es wurde nichts übermittelt.',
-        errors: outcome.errors,
-        rjsfErrors: outcome.rjsfErrors,
-        truncated: outcome.truncated,
+        errors: checked.errors,
+        rjsfErrors: checked.rjsfErrors,
+        truncated: checked.truncated,
       };
     }
 
     const agsField = form.data.routing?.agsField;
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
     const fixed = form.data.routing?.organisation;
-    const route = await this.catalog.routeSubmission(liveServiceId(form), ags, fixed);
+    const route = await this.catalog.routeSubmission(liveServiceId(form), ags, fixed).catch(async (error: unknown) => {
+      // as before the single statement: an earlier receipt for this key is answered even when routing fails today
+      if (job && outcome!.valid) {
+        const replay = await this.replay(idempotencyKey, requestHash, rateKey);
+        if (replay) return replay;
+      }
+      throw error;
+    });
+    if ('referenceNumber' in route) return route;
 
+    const request: StoreRequest = { idempotencyKey, requestHash, locale, data: data as Record<string, unknown>, canonical, ags, route, accountId, trustLevel: citizen?.trustLevel };
     let stored: StoredSubmission | undefined;
     try {
-      stored = await this.store(form, { idempotencyKey, requestHash, locale, data: data as Record<string, unknown>, canonical, ags, route, accountId, trustLevel: citizen?.trustLevel });
+      const direct = job ? await this.storeDirect(form, request, job, rateKey) : 'HOOKS';
+      if (direct === 'HOOKS') {
+        // the organisation has webhooks (or the form needs more than the single statement): the transaction
+        if (job) {
+          const replay = await this.replay(idempotencyKey, requestHash, rateKey);
+          if (replay) return replay;
+        }
+        stored = await this.store(form, request);
+      } else stored = direct;
     } catch (error) {
       if (!(error instanceof AttachmentsInvalid)) throw error;
       return {
@@ -189,16 +245,10 @@ export class SubmissionsService {
   }
 
   /**
-   * Stores a submission in one transaction of three statements: (1) claim the idempotency key, draw the reference
-   * number, and store the submission with its status after receipt, the receipt's events and document request, reading
-   * the organisation's webhooks on the way; (2) the export job (pg-boss, the outbox); (3) point the key at the
-   * submission. Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
-   * organisation has them. Undefined when a live key of a concurrent request won (then nothing was written).
+   * What both ways of storing write: the submission with its status after receipt, the receipt's events and its
+   * document request, as CTEs after `claim` and `number` (their SQL and parameters), and the stored submission.
    */
-  private async store(
-    form: FormVersionEntity,
-    request: { idempotencyKey: string; requestHash: string; locale: string; data: Record<string, unknown>; canonical: string; ags?: string; route: SubmissionRoute; accountId?: string; trustLevel?: string },
-  ): Promise<StoredSubmission | undefined> {
+  private rowsOf(form: FormVersionEntity, request: StoreRequest): { id: string; ctes: string; params: unknown[]; submission: Omit<StoredSubmission, 'referenceNumber'> } {
     const { data, route } = request;
     const id = randomUUID();
     const salt = newSalt();
@@ -212,7 +262,6 @@ export class SubmissionsService {
     const serviceId = liveServiceId(form);
     const requestedDocuments = plan.missing.length > 0 ? plan.missing : undefined;
     const params: unknown[] = [
-      request.idempotencyKey, request.requestHash, this.config.idempotencyTtlHours,
       this.config.referencePrefix, year,
       id, submittedAt, submittedAt, salt, accessCodeHash, form.formId, form.version, serviceId, route.serviceVersion ?? null, route.organisationId,
       request.ags ?? null, request.locale, plan.status, plan.version, JSON.stringify(data), request.canonical, sha256, submittedAt,
@@ -231,17 +280,12 @@ export class SubmissionsService {
       documentRequest = `, "d" as (insert into "document_request" ("id", "created_at", "updated_at", "submission_id", "items", "status")
         select ?::uuid, ?::timestamptz, ?::timestamptz, ?::uuid, ?::jsonb, 'OPEN' from "number" returning 1)`;
     }
-    params.push(route.organisationId);
-    const sql = `${CLAIM_AND_STORE}, "e" as (${INSERT_EVENTS} ${events.join(' union all ')} returning 1)${documentRequest}
-      select n."reference_number", w."id", w."url", w."event_types" from "number" n
-      left join "webhook_subscription" w on w."organisation_id" = ? and w."active"`;
-    return this.em.fork().transactional(async (em) => {
-      // a live key of a concurrent request makes this wait, then return no row
-      const rows = await executePrepared<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>(em, sql, params);
-      if (rows.length === 0) return undefined;
-      const submission: StoredSubmission = {
+    return {
+      id,
+      ctes: `${STORE}, "e" as (${INSERT_EVENTS} ${events.join(' union all ')} returning 1)${documentRequest}`,
+      params,
+      submission: {
         id,
-        referenceNumber: rows[0].reference_number,
         accessCodeSalt: salt,
         accessCode,
         formId: form.formId,
@@ -255,14 +299,79 @@ export class SubmissionsService {
         status: plan.status,
         version: plan.version,
         requestedDocuments,
-      };
+      },
+    };
+  }
+
+  /**
+   * Whether a submission can be stored by the single statement (`storeDirect`): its receipt writes nothing but the
+   * rows of that statement and the export job. Not when the data binds uploads, the applicant gets an e-mail, a receipt
+   * hook is set (FIT-Connect), or the queue is off; an organisation's webhooks are checked in the statement itself.
+   */
+  private async direct(form: FormVersionEntity, data: Record<string, unknown>): Promise<JobInsert | undefined> {
+    if (this.events.receiptHooked) return undefined;
+    if (this.queue.mailEnabled && form.data.notify?.emailField) return undefined;
+    if (attachmentRefs(form.publishedSchema, data).length > 0) return undefined;
+    return this.queue.jobInsert(EXPORT_QUEUE);
+  }
+
+  /**
+   * Stores a submission in one statement (atomic without BEGIN/COMMIT, one round trip, prepared): count the rate
+   * limit's hit for a new key, claim the key pointing at the submission, draw the reference number, insert the
+   * submission, its events and document request, and the export job with pg-boss's own INSERT. `HOOKS` (nothing
+   * written, no hit counted) when the organisation has an active webhook: then the transaction of `store` runs, which
+   * writes the deliveries with the receipt. Undefined when the key is live (nothing written).
+   */
+  private async storeDirect(form: FormVersionEntity, request: StoreRequest, job: JobInsert, rateKey: string): Promise<StoredSubmission | 'HOOKS' | undefined> {
+    const limit = this.config.submitRateLimitPerHour;
+    const { id, ctes, params, submission } = this.rowsOf(form, request);
+    const head: unknown[] = [request.route.organisationId];
+    let hit = '';
+    if (limit > 0) {
+      hit = `, "hit" as (${RateLimiterService.foldedHit(`where not (select "hooks" from "guard") and not exists (select 1 from "submission_idempotency_key" k where k."key" = ? and k."expires_at" > now() and (k."request_hash" <> ? or k."submission_id" is not null))`)})`;
+      head.push(rateKey, HOUR, HOUR, request.idempotencyKey, request.requestHash);
+    }
+    head.push(request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours);
+    if (limit > 0) head.push(limit);
+    const claim = DIRECT_CLAIM.replace('%LIMIT%', limit > 0 ? ` and coalesce((select "count" from "hit"), 0) <= ?` : '');
+    // pg-boss's INSERT, its JSON taken from "number": no row (nothing inserted) when the key was not claimed
+    const jobCte = `"job" as (${job.text.replace(job.parameter, `(select ?::text from "number")::json`)})`;
+    const sql = `with ${GUARD}${hit}, ${claim}, ${ctes}, ${jobCte}
+      select (select "reference_number" from "number") as "reference_number", (select "hooks" from "guard") as "hooks"${limit > 0 ? `, (select "count" from "hit") as "hits"` : ''}`;
+    const [row] = await executePrepared<{ reference_number: string | null; hooks: boolean; hits?: number | null }>(this.em, sql, [...head, ...params, job.payload(id)]);
+    if (row.hooks) return 'HOOKS';
+    if (limit > 0) await this.limiter.counted(row.hits ?? undefined, limit, HOUR);
+    if (!row.reference_number) return undefined;
+    return { ...submission, referenceNumber: row.reference_number };
+  }
+
+  /**
+   * Stores a submission in one transaction of three statements: (1) claim the idempotency key, draw the reference
+   * number, and store the submission with its status after receipt, the receipt's events and document request, reading
+   * the organisation's webhooks on the way; (2) the export job (pg-boss, the outbox); (3) point the key at the
+   * submission. Attachments, webhooks and the applicant's e-mail add their statements only when the form or the
+   * organisation has them. Undefined when a live key of a concurrent request won (then nothing was written).
+   */
+  private async store(form: FormVersionEntity, request: StoreRequest): Promise<StoredSubmission | undefined> {
+    const { data, route } = request;
+    const { id, ctes, params, submission: rows } = this.rowsOf(form, request);
+    const sql = `with ${CLAIM}, ${ctes}
+      select n."reference_number", w."id", w."url", w."event_types" from "number" n
+      left join "webhook_subscription" w on w."organisation_id" = ? and w."active"`;
+    return this.em.fork().transactional(async (em) => {
+      // a live key of a concurrent request makes this wait, then return no row
+      const result = await executePrepared<{ reference_number: string; id: string | null; url: string; event_types: string[] | null }>(em, sql, [
+        request.idempotencyKey, request.requestHash, this.config.idempotencyTtlHours, ...params, route.organisationId,
+      ]);
+      if (result.length === 0) return undefined;
+      const submission: StoredSubmission = { ...rows, referenceNumber: result[0].reference_number };
       const attachments = await this.binder.bind(em, submission, form.publishedSchema, data, request.locale);
-      const subscriptions = rows.filter((r) => r.id !== null).map((r) => ({ id: r.id!, url: r.url, eventTypes: r.event_types }));
+      const subscriptions = result.filter((r) => r.id !== null).map((r) => ({ id: r.id!, url: r.url, eventTypes: r.event_types }));
       await this.events.submissionEvent(
         em,
         'submission.received',
         submission as unknown as SubmissionEntity,
-        { data, sha256, submittedAt: submittedAt.toISOString(), attachments },
+        { data, sha256: submission.sha256, submittedAt: submission.submittedAt.toISOString(), attachments },
         { subscriptions, formData: form.data },
       );
       // last: the key points at the submission once everything else is written
