@@ -28,6 +28,15 @@ describe('x-attachment', () => {
     expect(s.properties!.a['x-attachment']).toBeUndefined(); // the input is not changed
   });
 
+  it('walks each schema once and never answers for another', () => {
+    const one = schema({ a: file() });
+    const other = schema({ b: file(), c: file() });
+    expect(attachmentFields(one)).toBe(attachmentFields(one));
+    expect([...attachmentFields(other).keys()]).toEqual(['/b', '/c']);
+    expect([...attachmentFields(schema({})).keys()]).toEqual([]);
+    expect(attachmentRefs(schema({}), { a: { attachmentId: 'x' } })).toEqual([]);
+  });
+
   it('reports what catalog:check must refuse, with schema pointers', () => {
     const problems = attachmentRuleProblems(
       schema({

@@ -60,7 +60,11 @@ export interface AttachmentField {
 }
 
 /** Every attachment field of a schema (through properties and array items), by field key. */
-export function attachmentFields(schema: Node): Map<string, AttachmentField> {
+export function attachmentFields(schema: Node): ReadonlyMap<string, AttachmentField> {
+  // published schemas do not change: each is walked once (submitForm asks for every submission)
+  const cacheable = isObject(schema);
+  const known = cacheable ? fieldsOf.get(schema) : undefined;
+  if (known) return known;
   const found = new Map<string, AttachmentField>();
   const visit = (node: Node, key: string, repeated: boolean, arrayMaxItems?: number) => {
     if (!isObject(node)) return;
@@ -72,8 +76,11 @@ export function attachmentFields(schema: Node): Map<string, AttachmentField> {
     if (isObject(node.items)) visit(node.items, `${key}/*`, true, typeof node.maxItems === 'number' ? node.maxItems : undefined);
   };
   visit(schema, '', false);
+  if (cacheable) fieldsOf.set(schema, found);
   return found;
 }
+
+const fieldsOf = new WeakMap<object, ReadonlyMap<string, AttachmentField>>();
 
 /** A deep copy in which every attachment node carries its complete `x-attachment` (what renderers get). */
 export function withAttachmentRules(schema: Node): Node {

@@ -78,5 +78,7 @@ describe('rejectJsonDocuments', () => {
     expect(() => rejectJsonDocuments('5')).toThrow(LotseError);
     expect(() => rejectJsonDocuments('{ name }')).not.toThrow();
     expect(() => rejectJsonDocuments('query Q { a: name }')).not.toThrow();
+    for (const json of [' {}', '{ "a": 1 }', '[1]', ' "x"', '-1', '0.5e3', 'true', ' null ', 'false\n']) expect(() => rejectJsonDocuments(json)).toThrow(LotseError);
+    for (const graphql of ['fragment F on Node { name } { node { ...F } }', 'mutation { a }', '{\n  nodes(first: 2) { name }\n}', 'nullable', 'true { a }']) expect(() => rejectJsonDocuments(graphql)).not.toThrow();
   });
 });

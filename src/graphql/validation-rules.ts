@@ -200,17 +200,23 @@ export function validationRules(limits: QueryLimits): ValidationRule[] {
   return rules;
 }
 
+/** How every JSON text begins: an object (`{` then `"` or `}`), an array, a string, a number, or a literal alone. */
+const MAYBE_JSON = /^[\s]*(?:\{[\s]*["}]|[["\-0-9]|(?:true|false|null)[\s]*$)/;
+
 /**
  * A GraphQL document is never valid JSON (GraphQL has no quoted keys). Mercurius falls back to reading an
  * unparsable source as a JSON AST, which would let clients send arbitrary, unchecked syntax trees.
  */
 export function rejectJsonDocuments(source: string): void {
   let json = false;
-  try {
-    JSON.parse(source);
-    json = true;
-  } catch {
-    // not JSON: the normal case
+  // only a text that starts as JSON can be JSON; JSON.parse throwing on every GraphQL document cost more than the check
+  if (MAYBE_JSON.test(source)) {
+    try {
+      JSON.parse(source);
+      json = true;
+    } catch {
+      // not JSON: the normal case
+    }
   }
   if (json) {
     throw new LotseError(ErrorCode.GRAPHQL_PARSE_FAILED, undefined, { reason: 'The query must be a GraphQL document.' });
