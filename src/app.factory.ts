@@ -192,6 +192,9 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, databaseUrl, ormHooks), adapter, {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
+    // Fastify's own JSON parser (the same parser, with the same refusals of prototype poisoning and the route's body
+    // limit); Nest's wrapper built a new parser for every request and added a form-urlencoded parser we never want
+    bodyParser: false,
   });
   app.enableCors({
     origin: config.corsOrigins.length ? config.corsOrigins : false,
