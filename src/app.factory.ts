@@ -196,8 +196,9 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     // limit); Nest's wrapper built a new parser for every request and added a form-urlencoded parser we never want
     bodyParser: false,
   });
-  app.enableCors({
-    origin: config.corsOrigins.length ? config.corsOrigins : false,
+  // without CORS_ORIGINS no browser origin is allowed: no CORS hook at all (it ran on every request only to add nothing)
+  if (config.corsOrigins.length > 0) app.enableCors({
+    origin: config.corsOrigins,
     methods: ['GET', 'POST', 'OPTIONS'],
     allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'x-access-code', 'accept-language'],
     exposedHeaders: ['x-request-id', 'content-disposition', 'x-lotse-sha256'],
