@@ -15,6 +15,7 @@ const samples = Array.from({ length: 61 }, (_, i) => ({ seconds: i * 10, mib: 60
 const parts: BenchParts = {
   catalog: { servicesList: pair('list', 4000, 12, 0.52), serviceById: pair('byId', 5000, 9, 0.61), search: pair('search', 2500, 25, 0.31) },
   submitForm: pair('submit', 1500, 40, 0.37),
+  sameRows: pair('rows', 2000, 20, 0.45),
   xoev: { buildAndValidatePerSecond: 7954, xmllintValidatedPerSecond: 19795, ratioAgainstXmllint: 0.402 },
   webhooks: { ratio: 0.05 },
   twoInstances: { rounds: 3, connections: 20, catalogRps: 3900, singleRps: 4000, ratio: 0.975, roundRatios: [0.97, 0.975, 0.98], p99: { single: 12, both: 14 }, cpus: '0' },
@@ -36,7 +37,7 @@ describe('summarise and missingKeys', () => {
   it('fills every required key from the sections, each figure from the right place', () => {
     const summary = summarise(parts);
     expect(missingKeys(summary)).toEqual([]);
-    expect(summary.ratios).toMatchObject({ servicesList: 0.52, serviceById: 0.61, search: 0.31, submitForm: 0.37, xoevValidated: 0.402 });
+    expect(summary.ratios).toMatchObject({ servicesList: 0.52, serviceById: 0.61, search: 0.31, submitForm: 0.37, sameRowsRaw: 0.45, xoevValidated: 0.402 });
     expect(summary.p99ms).toMatchObject({ servicesList: 12, submitForm: 40 });
     expect(summary.xoev?.validatedPerSecond).toBe(7954);
     expect(summary.soak).toMatchObject({ seconds: 600, rssSlopeMBPerMin: parts.soak!.trend.slopeMiBPerMin });

@@ -144,6 +144,8 @@ export interface XoevPart {
 export interface BenchParts {
   catalog?: { servicesList: PairResult; serviceById: PairResult; search: PairResult };
   submitForm?: PairResult;
+  /** The same rows as a receipt (key, submission, three events, a pg-boss job) in one raw statement vs the single INSERT: the floor. */
+  sameRows?: PairResult;
   xoev?: XoevPart;
   webhooks?: { ratio: number };
   twoInstances?: TwoInstancesResult;
@@ -159,6 +161,7 @@ export function summarise(parts: BenchParts) {
       serviceById: catalog?.serviceById.ratio,
       search: catalog?.search.ratio,
       submitForm: submitForm?.ratio,
+      sameRowsRaw: parts.sameRows?.ratio,
       xoevValidated: xoev ? xoev.ratioAgainstXmllint : undefined,
       webhookDelivery: parts.webhooks?.ratio,
       twoInstances: twoInstances?.ratio,
@@ -192,6 +195,7 @@ export function readmeTable(parts: BenchParts, extra: { date: string; machine: s
     pairRow('`service(id)` vs bare Fastify returning the same JSON', catalog?.serviceById, '≥ 0.5, p99 ≤ 20 ms'),
     pairRow('`services(filter: { query: "Führerschein" })` vs the same', catalog?.search, '≥ 0.3'),
     pairRow('`submitForm` vs a raw `pg` INSERT of the same row behind bare Fastify', submitForm, '≥ 0.35 (aim 0.5)'),
+    pairRow('floor: the rows of a receipt (key, submission, 3 events, pg-boss job) in one raw prepared statement vs the same INSERT', parts.sameRows, ''),
     xoev && {
       scenario: 'XÖV message built + validated (both XSDs) vs `xmllint --noout --schema`, schemas compiled once',
       lotse: `${xoev.buildAndValidatePerSecond} messages/s`,
