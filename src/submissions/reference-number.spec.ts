@@ -1,4 +1,4 @@
-import { accessCodeMatches, deriveAccessCode, hashAccessCode, newResumeToken } from './access-code.js';
+import { accessCodeMatches, deriveAccessCode, hashAccessCode, newResumeToken, newSalt } from './access-code.js';
 import { dammDigit, formatReferenceNumber, isValidReferenceNumber } from './reference-number.js';
 
 describe('reference numbers', () => {
@@ -37,5 +37,9 @@ describe('access codes', () => {
     expect(accessCodeMatches(code.toLowerCase().replace(/-/g, ' '), hashAccessCode(code))).toBe(true);
     expect(accessCodeMatches('AAAA-AAAA-AAAA', hashAccessCode(code))).toBe(false);
     expect(newResumeToken()).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // salts from the pool, across refills: well-formed and all different
+    const salts = Array.from({ length: 1000 }, () => newSalt());
+    for (const salt of salts) expect(salt).toMatch(/^[0-9a-f]{32}$/);
+    expect(new Set(salts).size).toBe(1000);
   });
 });
