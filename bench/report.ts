@@ -117,6 +117,8 @@ export interface SoakResult {
   failures: number;
   rssStartMiB: number;
   rssEndMiB: number;
+  /** JavaScript heap in use after a forced GC before and after the load (null: the probe did not answer) */
+  heapAfterGcMiB?: { start: number | null; end: number | null };
   trend: import('./stats.js').MemoryTrend;
   samples: Array<{ seconds: number; mib: number; anonMiB: number }>;
 }
@@ -211,7 +213,7 @@ export function readmeTable(parts: BenchParts, extra: { date: string; machine: s
     },
     soak && {
       scenario: `soak ${soak.seconds} s (${soak.mix}), RSS every 10 s`,
-      lotse: `${soak.rps} req/s, p99 ${soak.p99} ms, RSS ${soak.rssStartMiB} → ${soak.rssEndMiB} MiB`,
+      lotse: `${soak.rps} req/s, p99 ${soak.p99} ms, RSS ${soak.rssStartMiB} → ${soak.rssEndMiB} MiB${soak.heapAfterGcMiB ? `, heap after GC ${soak.heapAfterGcMiB.start ?? '?'} → ${soak.heapAfterGcMiB.end ?? '?'} MiB` : ''}`,
       baseline: `slope ${fmt(soak.trend.slopeMiBPerMin)} MiB/min (noise ±${fmt(soak.trend.noiseMiBPerMin)})`,
       ratio: soak.trend.verdict,
       target: 'flat',

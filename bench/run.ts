@@ -422,6 +422,13 @@ try {
       const m = procMemory(lotse.pid);
       samples.push({ seconds: Math.round((Date.now() - soakStart) / 1000), mib: m.rssMiB, anonMiB: m.rssAnonMiB });
     };
+    // the JavaScript heap in use after a forced GC, just before the load and just after it (outside the RSS samples'
+    // window): RSS can grow by what V8 and malloc keep (code space, threads' arenas) while the live objects do not
+    const heapUsed = async () => {
+      const after = await heapAfterGc(lotse);
+      return typeof after?.heapUsedMiB === 'number' ? after.heapUsedMiB : null;
+    };
+    const heapStartMiB = await heapUsed();
     sample();
     const sampler = setInterval(sample, SOAK_SAMPLE_S * 1000);
     let soakLoad: LoadResult;
@@ -431,6 +438,7 @@ try {
       clearInterval(sampler);
     }
     sample();
+    const heapEndMiB = await heapUsed();
     const warmup = Math.min(60, Math.round(SOAK_S * 0.2));
     const soak: SoakResult = {
       seconds: SOAK_S,
@@ -441,13 +449,14 @@ try {
       failures: soakLoad.errors + soakLoad.timeouts + soakLoad.non2xx,
       rssStartMiB: samples[0].mib,
       rssEndMiB: samples[samples.length - 1].mib,
+      heapAfterGcMiB: { start: heapStartMiB, end: heapEndMiB },
       trend: memoryTrend(samples, warmup),
       samples,
     };
     if (soak.failures) problems.push(`soak: ${soak.failures} failed requests (${JSON.stringify(soakLoad)})`);
     parts.soak = soak;
     console.log(
-      `soak ${SOAK_S} s: ${soak.rps} req/s, p99 ${soak.p99} ms; RSS ${soak.rssStartMiB} -> ${soak.rssEndMiB} MiB; slope ${soak.trend.slopeMiBPerMin} MiB/min ` +
+      `soak ${SOAK_S} s: ${soak.rps} req/s, p99 ${soak.p99} ms; RSS ${soak.rssStartMiB} -> ${soak.rssEndMiB} MiB; heap after GC ${heapStartMiB} -> ${heapEndMiB} MiB; slope ${soak.trend.slopeMiBPerMin} MiB/min ` +
         `(noise ±${soak.trend.noiseMiBPerMin}, ${soak.trend.samplesUsed} samples after ${warmup} s warm-up): ${soak.trend.verdict}`,
     );
     if (SOAK_S < 300) console.log('soak: shorter than 5 minutes, so the slope mostly sees the ramp after the load starts; the 10-minute default is the test');
