@@ -7,6 +7,9 @@ import { EXPORT_QUEUE, QueueService } from '../delivery/queue.service.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
 import { XoevService } from './xoev.service.js';
 
+/** Export jobs fetched at once (each still succeeds or fails on its own). */
+export const EXPORT_BATCH = 4;
+
 /**
  * On receipt a job asks for the XÖV export; the worker builds and validates it and hands it to the webhooks
  * (`submission.exported`). An export that does not validate is recorded on the case and never delivered.
@@ -23,7 +26,8 @@ export class ExportWorker implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.addWorker<{ submissionId: string }>(EXPORT_QUEUE, (job) => this.run(job.submissionId));
+    // a job is short and there is one per submission: several per fetch, settled together
+    await this.queue.addWorker<{ submissionId: string }>(EXPORT_QUEUE, (job) => this.run(job.submissionId), { batchSize: EXPORT_BATCH });
   }
 
   async run(submissionId: string): Promise<void> {
