@@ -18,6 +18,7 @@ import { ApplicationFiles, type ApplicationFile } from '../attachments/applicati
 import type { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { MessageFormCache, type MessageForm } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
+import { executePrepared } from '../database/prepared-statements.js';
 import type { SubmissionExportEntity } from './entities/submission-export.entity.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
@@ -88,7 +89,8 @@ interface CaseRow {
 /**
  * The applicant's files as ApplicationFiles.list gives them (documents from the form and on request, oldest first,
  * each with its upload), the kept message, the stamp of the form version, the authority's name and the service's
- * Leistungsschlüssel: all a message needs besides the submission, in one statement instead of one per entity.
+ * Leistungsschlüssel: all a message needs besides the submission, in one statement instead of one per entity. The
+ * export's statements run prepared (parsed and planned once per connection, values as parameters).
  */
 const CASE_STATE = `select e.message_id, e.xml, e.sha512, e.schema_uri,
   (select coalesce(json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'mediaType', a.media_type, 'size', a.size, 'sha256', a.sha256, 'field', d.pointer)
@@ -105,6 +107,8 @@ const JOB_STATE = `${CASE_STATE},
      from webhook_subscription w where w.organisation_id = s.organisation_id and w.active = true) as targets`;
 
 const FROM_CASE = 'from submission s left join submission_export e on e.submission_id = s.id where s.id = ?';
+const CASE_STATE_OF_CASE = `${CASE_STATE} ${FROM_CASE}`;
+const JOB_STATE_OF_CASE = `${JOB_STATE} ${FROM_CASE}`;
 
 /**
  * Run after the case's row is locked, in one fresh snapshot: is the case erased, is the list of files the message was
@@ -117,7 +121,7 @@ const STORE = `with files as (
     select exists (select 1 from deletion_record where submission_id = ?) as erased, (select fingerprint from files) = ? as current
   ), stored as (
     insert into submission_export (submission_id, message_id, xml, sha512, schema_uri, created_at)
-      select ?::uuid, ?::uuid, ?, ?, ?, now() from checked where not erased and current
+      select ?::uuid, ?::uuid, ?::text, ?::text, ?::text, now() from checked where not erased and current
       on conflict (submission_id) do nothing returning submission_id
   )
   select erased, current, exists (select 1 from stored) as stored from checked`;
@@ -205,7 +209,7 @@ export class XoevService {
   }
 
   private async caseState(submissionId: string, forJob: boolean): Promise<CaseState | undefined> {
-    const [row] = await this.em.getConnection().execute<CaseRow[]>(`${forJob ? JOB_STATE : CASE_STATE} ${FROM_CASE}`, [submissionId]);
+    const [row] = await executePrepared<CaseRow>(this.em, forJob ? JOB_STATE_OF_CASE : CASE_STATE_OF_CASE, [submissionId]);
     if (!row) return undefined;
     const state: CaseState = {
       stored: row.message_id ? { messageId: row.message_id, xml: row.xml!, sha512: row.sha512!, schemaUri: row.schema_uri! } : undefined,
@@ -240,12 +244,11 @@ export class XoevService {
   private messageForm(submission: ExportSubmission, stamp: string | null): Promise<MessageForm> {
     const id = `${submission.formId}@${submission.formVersion}`;
     return this.messageForms.get(id, stamp ?? '', async () => {
-      const [row] = await this.em
-        .getConnection()
-        .execute<Array<{ form_id: string; version: string; published_schema: FormSchemaNode; stamp: string }>>(
-          'select form_id, version, published_schema, xmin::text as stamp from form_version where id = ?',
-          [id],
-        );
+      const [row] = await executePrepared<{ form_id: string; version: string; published_schema: FormSchemaNode; stamp: string }>(
+        this.em,
+        'select form_id, version, published_schema, xmin::text as stamp from form_version where id = ?',
+        [id],
+      );
       if (!row) throw new Error(`form version ${id} not found`);
       return { formId: row.form_id, version: row.version, published: row.published_schema, stamp: row.stamp };
     });
@@ -288,22 +291,19 @@ export class XoevService {
     // reads the same list as the case state, on this transaction's connection (a second pooled connection per export
     // could exhaust the pool while every export holds its row lock).
     const message: StoredExport = { messageId, xml, sha512: createHash('sha512').update(xml, 'utf8').digest('hex'), schemaUri: formNamespace(form.formId, form.version) };
-    const connection = this.em.getConnection();
-    const outcome = await connection.transactional(async (trx) => {
-      await connection.execute('select 1 from submission where id = ? for share', [submission.id], 'all', trx);
-      const [checked] = await connection.execute<Array<{ erased: boolean; current: boolean; stored: boolean }>>(
-        STORE,
-        [submission.id, submission.id, fingerprint(attachments), submission.id, message.messageId, message.xml, message.sha512, message.schemaUri],
-        'all',
-        trx,
-      );
+    const outcome = await this.em.fork().transactional(async (em) => {
+      await executePrepared(em, 'select 1 from submission where id = ? for share', [submission.id]);
+      const [checked] = await executePrepared<{ erased: boolean; current: boolean; stored: boolean }>(em, STORE, [
+        submission.id, submission.id, fingerprint(attachments), submission.id, message.messageId, message.xml, message.sha512, message.schemaUri,
+      ]);
       return checked.erased ? ('ERASED' as const) : !checked.current ? ('STALE' as const) : checked.stored ? ('STORED' as const) : ('LOST' as const);
     });
     if (outcome === 'STALE') return undefined;
     if (outcome === 'ERASED') throw new LotseError(ErrorCode.NOT_FOUND, 'Die Daten dieses Vorgangs sind gelöscht.', { submissionId: submission.id }, 'The data of this case has been erased.');
     if (outcome === 'STORED') return exportOf(message, submission.referenceNumber, attachments);
     // a concurrent export stored its message first: hand out that one
-    const [winner] = await connection.execute<Array<{ message_id: string; xml: string; sha512: string; schema_uri: string }>>(
+    const [winner] = await executePrepared<{ message_id: string; xml: string; sha512: string; schema_uri: string }>(
+      this.em,
       'select message_id, xml, sha512, schema_uri from submission_export where submission_id = ?',
       [submission.id],
     );
