@@ -23,6 +23,14 @@ export function stableEventId(...parts: Array<string | number>): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
+/** What every event says of its submission (`submission.exported` needs no more; the export job reads only this). */
+export type EventSubject = Pick<SubmissionEntity, 'id' | 'organisationId' | 'referenceNumber' | 'formId' | 'formVersion' | 'serviceId' | 'status' | 'version'>;
+
+interface KnownForEvent {
+  subscriptions?: Array<Pick<WebhookSubscriptionEntity, 'id' | 'url' | 'eventTypes'>>;
+  formData?: FormVersionEntity['data'];
+}
+
 /** Publishes an event to every webhook of the submission's organisation, in the caller's transaction. */
 @Injectable()
 export class EventPublisher {
@@ -44,13 +52,11 @@ export class EventPublisher {
    * `known` spares the look-ups the caller has already made in its own statements: the organisation's active
    * subscriptions, and the form's settings (for the applicant's e-mail).
    */
-  async submissionEvent(
-    em: EntityManager,
-    type: SubmissionEventType,
-    submission: SubmissionEntity,
-    extra: Record<string, unknown> = {},
-    known: { subscriptions?: Array<Pick<WebhookSubscriptionEntity, 'id' | 'url' | 'eventTypes'>>; formData?: FormVersionEntity['data'] } = {},
-  ): Promise<void> {
+  async submissionEvent(em: EntityManager, type: 'submission.exported', submission: EventSubject, extra: Record<string, unknown>, known: KnownForEvent): Promise<void>;
+  async submissionEvent(em: EntityManager, type: SubmissionEventType, submission: SubmissionEntity, extra?: Record<string, unknown>, known?: KnownForEvent): Promise<void>;
+  async submissionEvent(em: EntityManager, type: SubmissionEventType, subject: SubmissionEntity | EventSubject, extra: Record<string, unknown> = {}, known: KnownForEvent = {}): Promise<void> {
+    // only the events of a new submission and of a status change need more than the subject (the applicant's e-mail)
+    const submission = subject as SubmissionEntity;
     // one id per event, the same however often it is published: received once per submission, a status change once
     // per version, documents once per request, an export once per message (a rerun after a crash hands out the same
     // kept message; a message rebuilt after later documents is a new event)

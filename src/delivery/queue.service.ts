@@ -45,6 +45,12 @@ export interface WebhookJob {
   event: WebhookEventPayload;
 }
 
+/** A worker of another queue (addWorker): its handler and how many jobs it fetches at once. */
+interface ExtraWorker {
+  handler: (data: unknown) => Promise<void>;
+  batchSize: number;
+}
+
 /** At most this many deliveries to one receiver (host:port) at once, across all instances. */
 export const PER_RECEIVER = 2;
 
@@ -79,7 +85,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
   private working = false;
   private stopped = false;
   private active = 0;
-  private readonly extraWorkers = new Map<string, (data: unknown) => Promise<void>>();
+  private readonly extraWorkers = new Map<string, ExtraWorker>();
   private readonly receivers = new Map<string, { count: number; freed: Promise<void>; release: () => void }>();
   private readonly subscriptions = new Map<string, { row: WebhookSubscriptionEntity | null; until: number }>();
   private readonly captured = new Map<string, Promise<JobInsert | undefined>>();
@@ -183,10 +189,14 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
     return { text: seen.text.trim(), parameter, payload: (submissionId: string) => payload.replace(marker, submissionId) };
   }
 
-  /** Adds a worker for another queue (started with the others, and at once when they already run). */
-  async addWorker<T>(name: string, handler: (data: T) => Promise<void>): Promise<void> {
-    this.extraWorkers.set(name, handler as (data: unknown) => Promise<void>);
-    if (this.working) await this.workOn(name, handler as (data: unknown) => Promise<void>);
+  /**
+   * Adds a worker for another queue (started with the others, and at once when they already run). With `batchSize`
+   * above 1 it fetches that many jobs at once and settles them in one statement, for queues of many short jobs.
+   */
+  async addWorker<T>(name: string, handler: (data: T) => Promise<void>, options: { batchSize?: number } = {}): Promise<void> {
+    const worker: ExtraWorker = { handler: handler as (data: unknown) => Promise<void>, batchSize: options.batchSize ?? 1 };
+    this.extraWorkers.set(name, worker);
+    if (this.working) await this.workOn(name, worker);
   }
 
   /** Enqueues a job outside any transaction. */
@@ -198,7 +208,7 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
   async startWorker(): Promise<void> {
     if (this.working || !this.boss) return;
     this.working = true;
-    for (const [name, handler] of this.extraWorkers) await this.workOn(name, handler);
+    for (const [name, worker] of this.extraWorkers) await this.workOn(name, worker);
     await this.boss!.work<WebhookJob>(
       WEBHOOK_QUEUE,
       { ...this.pace(), groupConcurrency: PER_RECEIVER, includeMetadata: true },
@@ -225,8 +235,28 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
     return { batchSize: 1, localConcurrency: this.config.webhookConcurrency, pollingIntervalSeconds: 0.5, burstWhenReadyExceeds: 1 };
   }
 
-  private async workOn(name: string, handler: (data: unknown) => Promise<void>): Promise<void> {
-    await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
+  private async workOn(name: string, { handler, batchSize }: ExtraWorker): Promise<void> {
+    if (batchSize <= 1) {
+      await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
+      return;
+    }
+    // The jobs of a batch run side by side (at most WEBHOOK_CONCURRENCY at once, as one job per worker would) and each
+    // succeeds or fails on its own: a failure is retried or given up like that of a job fetched alone. The batch is
+    // settled when its last job is done, within the queue's expiry.
+    const pace = this.pace();
+    await this.boss!.work(
+      name,
+      { ...pace, batchSize, localConcurrency: Math.max(1, Math.ceil(pace.localConcurrency / batchSize)), burstWhenBatchFull: true, perJobResults: true },
+      async (jobs) =>
+        Promise.all(
+          jobs.map((job) =>
+            this.counted(() => handler(job.data)).then(
+              () => ({ id: job.id, status: 'completed' as const }),
+              (error: unknown) => ({ id: job.id, status: 'failed' as const, output: error }),
+            ),
+          ),
+        ),
+    );
   }
 
   /**

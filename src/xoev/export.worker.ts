@@ -5,8 +5,10 @@ import { ErrorCode } from '../common/errors/error-code.js';
 import { EventPublisher } from '../delivery/event-publisher.service.js';
 import { EXPORT_QUEUE, QueueService } from '../delivery/queue.service.js';
 import { SubmissionEventEntity } from '../processing/entities/submission-event.entity.js';
-import { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { XoevService } from './xoev.service.js';
+
+/** Export jobs fetched at once (each still succeeds or fails on its own). */
+export const EXPORT_BATCH = 4;
 
 /**
  * On receipt a job asks for the XÖV export; the worker builds and validates it and hands it to the webhooks
@@ -24,16 +26,20 @@ export class ExportWorker implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.queue.addWorker<{ submissionId: string }>(EXPORT_QUEUE, (job) => this.run(job.submissionId));
+    // a job is short and there is one per submission: several per fetch, settled together
+    await this.queue.addWorker<{ submissionId: string }>(EXPORT_QUEUE, (job) => this.run(job.submissionId), { batchSize: EXPORT_BATCH });
   }
 
   async run(submissionId: string): Promise<void> {
-    const submission = await this.em.fork().findOne(SubmissionEntity, { id: submissionId });
-    if (!submission) return;
     try {
-      const exported = await this.xoev.export(submission);
+      // the case, its kept message, files and webhooks in one read; no event transaction when no webhook takes the event
+      const result = await this.xoev.exportById(submissionId);
+      if (!result) return;
+      const { submission, exported, targets } = result;
+      const subscriptions = targets.filter((s) => !s.eventTypes || s.eventTypes.includes('submission.exported'));
+      if (subscriptions.length === 0) return;
       await this.em.fork().transactional(async (em) => {
-        await this.events.submissionEvent(em, 'submission.exported', submission, { xml: exported.xml, metadata: exported.metadata });
+        await this.events.submissionEvent(em, 'submission.exported', submission, { xml: exported.xml, metadata: exported.metadata }, { subscriptions });
       });
     } catch (error) {
       if (error instanceof LotseError && error.code === ErrorCode.NOT_FOUND) {

@@ -7,6 +7,7 @@ import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { Role } from '../../src/auth/roles.js';
 import { canonicalJson } from '../../src/common/canonical-json.js';
 import { parseMessage } from '../../src/xoev/message.parser.js';
+import { XoevService } from '../../src/xoev/xoev.service.js';
 import { allowReceivers, startTestApp, type TestApp } from '../support/app.js';
 import { CatalogCopy } from '../support/catalog-copy.js';
 import { freePort, withClient } from '../support/postgres.js';
@@ -126,6 +127,23 @@ describe('XÖV export of submissions', () => {
     const { id } = (await withClient(t.databaseUrl, (c) => c.query('select id from submission where reference_number = $1', [reference]))).rows[0];
     const served = await t.gql<{ submissionXml: string }>('query($id: ID!) { submissionXml(id: $id) }', { id }, caseworker);
     expect(served.body.data!.submissionXml).toBe(event.data.xml);
+  });
+
+  it('generates the XSD of a form version once, and anew when its row changes', async () => {
+    const forms = t.app.get(XoevService).messageForms;
+    const delivered = async (data: Json) => {
+      const { reference } = await submit(data);
+      return until(() => exported.find((e) => e.data.referenceNumber === reference));
+    };
+    await delivered({ ...VALID, name: 'Erste' });
+    const loads = forms.loads;
+    await delivered({ ...VALID, name: 'Zweite' });
+    expect(forms.loads).toBe(loads);
+    // a change of the row that leaves its content as it was (as a status change by the catalog sync): read once more
+    await withClient(t.databaseUrl, (c) => c.query("update form_version set updated_at = updated_at where id = 'testantrag@1.0'"));
+    const event = await delivered({ ...VALID, name: 'Dritte' });
+    expect(forms.loads).toBe(loads + 1);
+    expect(event.data.xml).toContain('<f:name>Dritte</f:name>');
   });
 
   it('never delivers an export that does not validate, and reports it', async () => {
