@@ -70,16 +70,21 @@ function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** CPU time of the PostgreSQL cluster (postmaster and every backend) listening on `port`, in milliseconds. */
+/**
+ * CPU time of the PostgreSQL cluster in milliseconds: the postmaster with the backends that have ended (its children's
+ * time, counted when they exit) and every backend still running.
+ */
 function postgresCpuMs(dataDir: string): number {
   const postmaster = Number(readFileSync(join(dataDir, 'postgres', 'postmaster.pid'), 'utf8').split('\n')[0]);
-  let total = 0;
+  const fields = readFileSync(`/proc/${postmaster}/stat`, 'utf8');
+  const [utime, stime, cutime, cstime] = fields.slice(fields.lastIndexOf(')') + 2).split(' ').slice(11, 15).map(Number);
+  let total = (utime + stime + cutime + cstime) * 10;
   for (const entry of readdirSync('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
     try {
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      if (Number(entry) === postmaster || ppid === postmaster) total += cpuMs(Number(entry));
+      if (ppid === postmaster) total += cpuMs(Number(entry));
     } catch {
       // gone meanwhile
     }
@@ -219,6 +224,8 @@ try {
   // warm-up: JIT, pools and caches of both
   if (!EXPLAIN) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
   for (let i = 0; i < (EXPLAIN ? 20 : 200); i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
+  // the warm-up's exports must not run while the baseline is measured
+  if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
 
   if (!EXPLAIN) {
     console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
