@@ -24,11 +24,6 @@ export function preparedText(text: string): string {
   return text;
 }
 
-/** The statement's name when `text` is registered. */
-export function preparedName(text: string): string | undefined {
-  return names.get(text);
-}
-
 /**
  * `?` placeholders (MikroORM's style) as `$1…`, outside quoted strings and identifiers; memoised per text. `??` is
  * not supported (the hot statements do not use the jsonb operators that contain `?`).

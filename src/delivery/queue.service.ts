@@ -19,16 +19,6 @@ import type { MailJob } from './mail.js';
 export const WEBHOOK_QUEUE = 'lotse-webhook';
 export const WEBHOOK_DEAD_QUEUE = 'lotse-webhook-dead';
 export const QUEUE_SCHEMA = 'pgboss';
-
-/** pg-boss's statement that inserts a job, for a caller's own statement (see QueueService.jobInsert). */
-export interface JobInsert {
-  /** pg-boss's INSERT … RETURNING id */
-  text: string;
-  /** its only parameter, as it appears in `text` */
-  parameter: string;
-  /** the parameter's value for a submission's job */
-  payload(submissionId: string): string;
-}
 export const MAIL_QUEUE = 'lotse-mail';
 export const EXPORT_QUEUE = 'lotse-export';
 /** Deletion with proof of cases past their period (archive/); one run at a time, retried after a crash. */
@@ -43,6 +33,16 @@ export interface WebhookJob {
   deliveryId?: string;
   /** The event as delivered; its `id` stays the same on every attempt, so receivers can deduplicate. */
   event: WebhookEventPayload;
+}
+
+/** pg-boss's statement that inserts a job, for a caller's own statement (see QueueService.jobInsert). */
+export interface JobInsert {
+  /** pg-boss's INSERT … RETURNING id */
+  text: string;
+  /** its only parameter, as it appears in `text` */
+  parameter: string;
+  /** the parameter's value for a submission's job */
+  payload(submissionId: string): string;
 }
 
 /** A worker of another queue (addWorker): its handler and how many jobs it fetches at once. */

@@ -182,21 +182,29 @@ export class SubmissionsService {
 
     const rateKey = `submit:${clientAddress}`;
     const job = await this.direct(form, data as Record<string, unknown>);
-    // the single statement checks the key itself: validation comes first, and only data that does not validate asks
-    // for an earlier receipt first (a replay is answered even when its data would no longer validate today)
-    const outcome = job ? this.forms.validate(form, data, locale) : undefined;
-    if (!job || !outcome!.valid) {
-      // the earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same statement
-      const replay = await this.replay(idempotencyKey, requestHash, rateKey);
+    // The earlier receipt for this key, or IDEMPOTENCY_CONFLICT; for a new key, the hit is counted in the same
+    // statement. Asked once: first of all without the single statement (which checks the key itself); with it, before
+    // answering with validation or routing errors (a replay is answered even when its data would no longer validate
+    // or route today) and before falling back to the transaction.
+    let keyChecked = false;
+    const earlierReceipt = async () => {
+      if (keyChecked) return undefined;
+      keyChecked = true;
+      return this.replay(idempotencyKey, requestHash, rateKey);
+    };
+    if (!job) {
+      const replay = await earlierReceipt();
       if (replay) return replay;
     }
-    const checked = outcome ?? this.forms.validate(form, data, locale);
-    if (!checked.valid) {
+    const outcome = this.forms.validate(form, data, locale);
+    if (!outcome.valid) {
+      const replay = await earlierReceipt();
+      if (replay) return replay;
       return {
         message: locale === 'en' ? 'The form has errors; nothing was submitted.' : 'Das Formular enthält Fehler; es wurde nichts übermittelt.',
-        errors: checked.errors,
-        rjsfErrors: checked.rjsfErrors,
-        truncated: checked.truncated,
+        errors: outcome.errors,
+        rjsfErrors: outcome.rjsfErrors,
+        truncated: outcome.truncated,
       };
     }
 
@@ -204,11 +212,8 @@ export class SubmissionsService {
     const ags = agsField ? (resolvePointer(data, agsField) as string | undefined) : undefined;
     const fixed = form.data.routing?.organisation;
     const route = await this.catalog.routeSubmission(liveServiceId(form), ags, fixed).catch(async (error: unknown) => {
-      // as before the single statement: an earlier receipt for this key is answered even when routing fails today
-      if (job && outcome!.valid) {
-        const replay = await this.replay(idempotencyKey, requestHash, rateKey);
-        if (replay) return replay;
-      }
+      const replay = await earlierReceipt();
+      if (replay) return replay;
       throw error;
     });
     if ('referenceNumber' in route) return route;
@@ -218,11 +223,9 @@ export class SubmissionsService {
     try {
       const direct = job ? await this.storeDirect(form, request, job, rateKey) : 'HOOKS';
       if (direct === 'HOOKS') {
-        // the organisation has webhooks (or the form needs more than the single statement): the transaction
-        if (job) {
-          const replay = await this.replay(idempotencyKey, requestHash, rateKey);
-          if (replay) return replay;
-        }
+        // the organisation has webhooks (or the receipt needs more than the single statement): the transaction
+        const replay = await earlierReceipt();
+        if (replay) return replay;
         stored = await this.store(form, request);
       } else stored = direct;
     } catch (error) {
