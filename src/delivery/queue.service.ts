@@ -63,6 +63,34 @@ export const receiverGroup = (url: string) => {
   }
 };
 
+/**
+ * Jobs of a batched worker (addWorker with batchSize, the XÖV export) in flight at once in this process: a quarter of
+ * the ORM pool (at least 1, at most WEBHOOK_CONCURRENCY). Such a job holds at most one pooled connection at a time, so
+ * with the default DB_POOL_MAX of 10 two exports leave eight connections to requests, and their synchronous work (the
+ * message's schema validation) delays the requests' I/O on the event loop by at most two jobs' worth.
+ */
+export function batchedJobLimit(config: Pick<AppConfig, 'dbPoolMax' | 'webhookConcurrency'>): number {
+  return Math.max(1, Math.min(config.webhookConcurrency, Math.floor(config.dbPoolMax / 4)));
+}
+
+/** Runs the functions given to it at most `limit` at a time, the others waiting in order. */
+function limiter(limit: number): <T>(fn: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  return async (fn) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    else running++;
+    try {
+      return await fn();
+    } finally {
+      // the slot passes straight to the next in line
+      const next = waiting.shift();
+      if (next) next();
+      else running--;
+    }
+  };
+}
+
 const DURATION = /^(\d+)(s|m|h|d)$/;
 const UNIT_MS = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
 /** WEBHOOK_DISABLE_AFTER (`24h`, `90m`, …) in milliseconds. */
@@ -240,17 +268,18 @@ export class QueueService implements OnModuleInit, BeforeApplicationShutdown, On
       await this.boss!.work(name, this.pace(), async ([job]) => this.counted(() => handler(job.data)));
       return;
     }
-    // The jobs of a batch run side by side (at most WEBHOOK_CONCURRENCY at once, as one job per worker would) and each
-    // succeeds or fails on its own: a failure is retried or given up like that of a job fetched alone. The batch is
-    // settled when its last job is done, within the queue's expiry.
+    // Each job succeeds or fails on its own: a failure is retried or given up like that of a job fetched alone. The
+    // batch is settled when its last job is done, within the queue's expiry. Its jobs share one limit per queue and
+    // process (batchedJobLimit): they are background work beside the requests on the same ORM pool and event loop.
     const pace = this.pace();
+    const slot = limiter(batchedJobLimit(this.config));
     await this.boss!.work(
       name,
       { ...pace, batchSize, localConcurrency: Math.max(1, Math.ceil(pace.localConcurrency / batchSize)), burstWhenBatchFull: true, perJobResults: true },
       async (jobs) =>
         Promise.all(
           jobs.map((job) =>
-            this.counted(() => handler(job.data)).then(
+            slot(() => this.counted(() => handler(job.data))).then(
               () => ({ id: job.id, status: 'completed' as const }),
               (error: unknown) => ({ id: job.id, status: 'failed' as const, output: error }),
             ),

@@ -167,7 +167,7 @@ export interface AppConfig {
    */
   webhookTimeoutMs: number;
   /**
-   * WEBHOOK_CONCURRENCY: deliveries and exports running at once in this process (at most 2 per receiver).
+   * WEBHOOK_CONCURRENCY: deliveries running at once in this process (at most 2 per receiver); XÖV exports at most a quarter of DB_POOL_MAX of it.
    */
   webhookConcurrency: number;
   /**
