@@ -31,6 +31,7 @@ const VARIABLES: ReadonlyArray<{
   { key: 'dataDir', env: 'LOTSE_DATA_DIR', kind: 'string', fallback: () => '.data' },
   { key: 'embeddedPostgresPort', env: 'LOTSE_EMBEDDED_PG_PORT', kind: 'integer', fallback: () => '54329' },
   { key: 'dbPoolMax', env: 'DB_POOL_MAX', kind: 'integer', fallback: () => '10' },
+  { key: 'dbPoolMin', env: 'DB_POOL_MIN', kind: 'integer', fallback: () => '2' },
   { key: 'dbConnectTimeoutMs', env: 'DB_CONNECT_TIMEOUT_MS', kind: 'integer', fallback: () => '2000' },
   { key: 'dbStatementTimeoutMs', env: 'DB_STATEMENT_TIMEOUT_MS', kind: 'integer', fallback: () => '15000' },
   {

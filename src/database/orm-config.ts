@@ -7,7 +7,10 @@ import type { AppConfig } from '../config/config.js';
 import { ENTITIES } from './entities.js';
 import { PreparingClient } from './prepared-statements.js';
 
-export type DatabaseSettings = Pick<AppConfig, 'dbPoolMax' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'>;
+/** DB_POOL_MIN's default, also for callers that give no minimum (CLIs, tests). */
+export const DEFAULT_POOL_MIN = 2;
+
+export type DatabaseSettings = Pick<AppConfig, 'dbPoolMax' | 'dbConnectTimeoutMs' | 'dbStatementTimeoutMs'> & Partial<Pick<AppConfig, 'dbPoolMin'>>;
 
 /** The ORM configuration shared by the service, the migration CLI and the tests. */
 export interface OrmHooks {
@@ -39,7 +42,9 @@ export function ormConfig(url: string, settings: DatabaseSettings, hooks: OrmHoo
       : {}),
     // stored functions are written by hand in migrations (lotse_reference_number); the schema diff leaves them alone
     schemaGenerator: { ignoreRoutines: true },
-    pool: { min: 0, max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
+    // connections idle for 30 s are closed down to DB_POOL_MIN (opened on demand, then kept): opening one takes
+    // several round trips and, with the event loop busy, can overrun DB_CONNECT_TIMEOUT_MS (see README, Connection pool)
+    pool: { min: Math.min(settings.dbPoolMin ?? DEFAULT_POOL_MIN, settings.dbPoolMax), max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
       // sends the hot paths' statements as prepared statements (see prepared-statements.ts)
       Client: PreparingClient,

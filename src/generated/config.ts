@@ -41,6 +41,10 @@ export interface AppConfig {
    */
   dbPoolMax: number;
   /**
+   * DB_POOL_MIN: connections the pool keeps open once opened (at most DB_POOL_MAX), so that requests seldom wait for a new one.
+   */
+  dbPoolMin: number;
+  /**
    * DB_CONNECT_TIMEOUT_MS: how long a request waits for a database connection before it fails.
    */
   dbConnectTimeoutMs: number;
