@@ -8,6 +8,10 @@
  *                summarised (self time per package / source file)
  *   --explain    no load: after a warm-up, one submission runs with auto_explain (EXPLAIN ANALYZE, BUFFERS of every
  *                statement, nested ones too) and its statements are printed with their time and plan
+ *   --exports    no load: the export job alone. BENCH_EXPORTS (400) submissions are received and exported, then, in
+ *                BENCH_ROUNDS (3) rounds, their stored messages are deleted and their export jobs queued again (copies
+ *                of the completed jobs); the CPU of the service and of PostgreSQL until the queue is empty, less that of
+ *                as long an idle time (polling), is printed per job. With --cpu-prof the profile covers the rounds.
  *   BENCH_CONNECTIONS (20), BENCH_DURATION (8 s), DB_POOL_MAX (service and baseline, 10)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -29,6 +33,9 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const POOL = process.env.DB_POOL_MAX ?? '10';
 const CPU_PROF = process.argv.includes('--cpu-prof');
 const EXPLAIN = process.argv.includes('--explain');
+const EXPORTS = process.argv.includes('--exports');
+const EXPORT_JOBS = Number(process.env.BENCH_EXPORTS ?? 400);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
 const SUBMIT = 'mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) { __typename ... on SubmissionReceipt { referenceNumber } ... on SubmissionValidationError { errors { message } } } }';
 
@@ -166,6 +173,84 @@ async function drainExports(databaseUrl: string): Promise<void> {
   }
 }
 
+/**
+ * The export job alone: EXPORT_JOBS submissions received and exported, then per round their stored messages deleted
+ * and their jobs queued again in one statement; CPU per job until the queue is empty, less the idle rate (pg-boss's
+ * polling, the drain's own query) measured over as long a time right after.
+ */
+async function measureExports(databaseUrl: string, submit: (i: number) => Promise<string>): Promise<void> {
+  for (let i = 0; i < EXPORT_JOBS; i++) {
+    const answer = await submit(i);
+    if (!answer.includes('SubmissionReceipt')) throw new Error(`submission failed: ${answer.slice(0, 300)}`);
+  }
+  await drainExports(databaseUrl);
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  // PostgreSQL's CPU split by who is served: the ORM's connections (application_name lotse: the export's own
+  // statements), pg-boss's (fetching and completing jobs) and the rest (background processes, backends that ended)
+  const cpu = async () => {
+    const { rows: backends } = await client.query<{ pid: number; app: string }>(`select pid, application_name as app from pg_stat_activity where pid <> pg_backend_pid()`);
+    const of = (match: (app: string) => boolean) =>
+      backends.filter((b) => match(b.app)).reduce((sum, b) => {
+        try {
+          return sum + cpuMs(b.pid);
+        } catch {
+          return sum; // ended meanwhile
+        }
+      }, 0);
+    return { service: cpuMs(service.pid!), postgres: postgresCpuMs(dataDir), orm: of((app) => app === 'lotse'), boss: of((app) => app.startsWith('pgboss')) };
+  };
+  try {
+    const { rows } = await client.query<{ id: string }>(
+      `select distinct on (data->>'submissionId') id from pgboss.job where name = 'lotse-export' and state = 'completed' order by data->>'submissionId', completed_on desc`,
+    );
+    const ids = rows.map((r) => r.id);
+    // the queue's count every 200 ms on this one connection, until it is empty (or, idle, until `done`)
+    const poll = async (done: () => boolean) => {
+      for (;;) {
+        const { rows: left } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
+        if (left[0].n === 0 && done()) return;
+        if (left[0].n > 0 && Date.now() - t0 > 120_000) throw new Error('export jobs not done within 120 s');
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+    let t0 = 0;
+    console.log(`export jobs per round: ${ids.length}`);
+    if (CPU_PROF) loadWindow[0] = micros();
+    for (let round = 0; round < ROUNDS; round++) {
+      await client.query(`delete from submission_export where submission_id in (select (data->>'submissionId')::uuid from pgboss.job where id = any($1::uuid[]))`, [ids]);
+      const c0 = await cpu();
+      t0 = Date.now();
+      await client.query(
+        `insert into pgboss.job (name, data, priority, retry_limit, retry_delay, retry_backoff, retry_delay_max, expire_seconds, deletion_seconds, keep_until, dead_letter, policy, heartbeat_seconds)
+         select name, data, priority, retry_limit, retry_delay, retry_backoff, retry_delay_max, expire_seconds, deletion_seconds, now() + (keep_until - created_on), dead_letter, policy, heartbeat_seconds
+           from pgboss.job where id = any($1::uuid[])`,
+        [ids],
+      );
+      await poll(() => true);
+      const c1 = await cpu();
+      const elapsed = Date.now() - t0;
+      const { rows: stored } = await client.query<{ n: number }>(
+        `select count(*)::int as n from submission_export where submission_id in (select (data->>'submissionId')::uuid from pgboss.job where id = any($1::uuid[]))`,
+        [ids],
+      );
+      // as long an idle time: what pg-boss's polling and the drain's query cost without jobs
+      const t1 = Date.now();
+      await poll(() => Date.now() - t1 >= elapsed);
+      const c2 = await cpu();
+      const idle = (key: 'service' | 'postgres' | 'orm' | 'boss') => ((c2[key] - c1[key]) * elapsed) / Math.max(1, Date.now() - t1);
+      const per = (key: 'service' | 'postgres' | 'orm' | 'boss') => ((c1[key] - c0[key] - idle(key)) / ids.length).toFixed(2);
+      console.log(
+        `round ${round + 1}: ${stored[0].n} messages stored in ${elapsed} ms; CPU ms per export job: Lotse ${per('service')} + PostgreSQL ${per('postgres')} ` +
+          `(of it ORM connections ${per('orm')}, pg-boss ${per('boss')}; raw ${((c1.service - c0.service) / ids.length).toFixed(2)} + ${((c1.postgres - c0.postgres) / ids.length).toFixed(2)}, idle ${idle('service').toFixed(0)} + ${idle('postgres').toFixed(0)} ms)`,
+      );
+    }
+    if (CPU_PROF) loadWindow[1] = micros();
+  } finally {
+    await client.end();
+  }
+}
+
 // pinned like `npm run bench`: service, baseline and PostgreSQL on one core, this process (autocannon) on the other
 const plan = cpuPlan();
 console.log(`bench:submit: ${plan.reason}`);
@@ -222,12 +307,14 @@ try {
   const runId = Date.now().toString(36);
   const submitBody = (i: number) => JSON.stringify({ query: SUBMIT, variables: { i: { formId, version: '1.0', data: example }, k: `bench-${runId}-${i}` } });
   // warm-up: JIT, pools and caches of both
-  if (!EXPLAIN) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
+  if (!EXPLAIN && !EXPORTS) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
   for (let i = 0; i < (EXPLAIN ? 20 : 200); i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
   // the warm-up's exports must not run while the baseline is measured
   if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
 
-  if (!EXPLAIN) {
+  if (EXPORTS) await measureExports(databaseUrl, (i) => gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `export-${runId}-${i}` }));
+
+  if (!EXPLAIN && !EXPORTS) {
     console.log(`autocannon: ${CONNECTIONS} connections, ${DURATION} s per run, DB_POOL_MAX ${POOL}, ${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}`);
     // CPU per request: what the machine's noise (other processes on the same cores) changes least
     const cpu = () => ({ service: cpuMs(service.pid!), bare: cpuMs(bare!.pid!), postgres: postgresCpuMs(dataDir) });

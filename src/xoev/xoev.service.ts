@@ -18,7 +18,7 @@ import { ApplicationFiles, type ApplicationFile } from '../attachments/applicati
 import type { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { MessageFormCache, type MessageForm } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
-import { executePrepared } from '../database/prepared-statements.js';
+import { executePrepared, preparedTransaction } from '../database/prepared-statements.js';
 import type { SubmissionExportEntity } from './entities/submission-export.entity.js';
 
 const VERSION: string = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')).version;
@@ -291,11 +291,12 @@ export class XoevService {
     // reads the same list as the case state, on this transaction's connection (a second pooled connection per export
     // could exhaust the pool while every export holds its row lock).
     const message: StoredExport = { messageId, xml, sha512: createHash('sha512').update(xml, 'utf8').digest('hex'), schemaUri: formNamespace(form.formId, form.version) };
-    const outcome = await this.em.fork().transactional(async (em) => {
-      await executePrepared(em, 'select 1 from submission where id = ? for share', [submission.id]);
-      const [checked] = await executePrepared<{ erased: boolean; current: boolean; stored: boolean }>(em, STORE, [
+    // a plain transaction on a pooled connection: it writes no entity, so no EntityManager is forked for it
+    const outcome = await preparedTransaction(this.em, async (trx) => {
+      await executePrepared(this.em, 'select 1 from submission where id = ? for share', [submission.id], trx);
+      const [checked] = await executePrepared<{ erased: boolean; current: boolean; stored: boolean }>(this.em, STORE, [
         submission.id, submission.id, fingerprint(attachments), submission.id, message.messageId, message.xml, message.sha512, message.schemaUri,
-      ]);
+      ], trx);
       return checked.erased ? ('ERASED' as const) : !checked.current ? ('STALE' as const) : checked.stored ? ('STORED' as const) : ('LOST' as const);
     });
     if (outcome === 'STALE') return undefined;
