@@ -57,6 +57,16 @@ const DIRECT_CLAIM = `"claim" as (
     where "submission_idempotency_key"."expires_at" < now()
     returning "key")`;
 
+/** An idempotency key's live (unexpired) row: the hash of its payload and, once stored, its submission. */
+const LIVE_KEY = `select "request_hash", "submission_id" from "submission_idempotency_key" where "key" = ? and "expires_at" > now()`;
+
+/**
+ * The condition for counting a submit hit (RateLimiterService.foldedHit): only for a new key, none for a replay (the
+ * live key has its submission) or a conflict (another payload). `liveKey` is a relation of LIVE_KEY's row; the
+ * condition's parameter is the request's hash.
+ */
+const newKey = (liveKey: string) => `not exists (select 1 from ${liveKey} k where k."request_hash" <> ? or k."submission_id" is not null)`;
+
 /** Whether the organisation has an active webhook (then the receipt needs the transaction with its deliveries). */
 const GUARD = `"guard" as materialized (select exists (select 1 from "webhook_subscription" where "organisation_id" = ? and "active") as "hooks")`;
 
@@ -331,7 +341,7 @@ export class SubmissionsService {
     const head: unknown[] = [request.route.organisationId];
     let hit = '';
     if (limit > 0) {
-      hit = `, "hit" as (${RateLimiterService.foldedHit(`where not (select "hooks" from "guard") and not exists (select 1 from "submission_idempotency_key" k where k."key" = ? and k."expires_at" > now() and (k."request_hash" <> ? or k."submission_id" is not null))`)})`;
+      hit = `, "hit" as (${RateLimiterService.foldedHit(`where not (select "hooks" from "guard") and ${newKey(`(${LIVE_KEY})`)}`)})`;
       head.push(rateKey, HOUR, HOUR, request.idempotencyKey, request.requestHash);
     }
     head.push(request.idempotencyKey, request.requestHash, id, this.config.idempotencyTtlHours);
@@ -392,8 +402,8 @@ export class SubmissionsService {
     const counting = rateKey !== undefined && limit > 0;
     const [existing] = await executePrepared<ReplayRow>(
       this.em,
-      `with "k" as (select "request_hash", "submission_id" from "submission_idempotency_key" where "key" = ? and "expires_at" > now())
-       ${counting ? `, "hit" as (${RateLimiterService.foldedHit(`where not exists (select 1 from "k" where "k"."request_hash" <> ? or "k"."submission_id" is not null)`)})` : ''}
+      `with "k" as (${LIVE_KEY})
+       ${counting ? `, "hit" as (${RateLimiterService.foldedHit(`where ${newKey('"k"')}`)})` : ''}
        select k."request_hash", s."reference_number", s."access_code_salt", s."submitted_at", s."status", s."form_id", s."form_version", s."organisation_id"
          ${counting ? `, (select "count" from "hit") as "hits"` : ''}
        from (select 1) as "one" left join "k" on true left join "submission" s on s."id" = k."submission_id"`,

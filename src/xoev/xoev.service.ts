@@ -14,7 +14,7 @@ import { FormsService } from '../forms/forms.service.js';
 import type { SubmissionEntity } from '../submissions/entities/submission.entity.js';
 import { formNamespace, formXsd } from './form-xsd.js';
 import { buildMessage, type MessageAttachment } from './message.builder.js';
-import { ApplicationFiles, type ApplicationFile } from '../attachments/application-files.js';
+import { ApplicationFiles, applicationFilesSql, type ApplicationFile } from '../attachments/application-files.js';
 import type { WebhookSubscriptionEntity } from '../delivery/entities/webhook-subscription.entity.js';
 import { MessageFormCache, type MessageForm } from './message-schemas.js';
 import { validateAgainstXsd } from './xml-validator.js';
@@ -94,8 +94,8 @@ interface CaseRow {
  */
 const CASE_STATE = `select e.message_id, e.xml, e.sha512, e.schema_uri,
   (select coalesce(json_agg(json_build_object('id', a.id, 'fileName', a.file_name, 'mediaType', a.media_type, 'size', a.size, 'sha256', a.sha256, 'field', d.pointer)
-            order by d.created_at asc, d.id asc), '[]'::json)
-     from case_document d join attachment a on a.id = d.attachment_id where d.submission_id = s.id and d.source in ('FORM', 'APPLICANT')) as files,
+            ${applicationFilesSql('s.id').orderBy}), '[]'::json)
+     ${applicationFilesSql('s.id').from}) as files,
   (select f.xmin::text from form_version f where f.id = s.form_id || '@' || s.form_version) as form_stamp,
   (select o.data->'name'->'de' from organisation o where o.id = s.organisation_id) as organisation_name,
   (select v.data->'leikaKey' from service_version v where v.service_id = s.service_id and v.version = s.service_version) as leika_key`;
@@ -115,8 +115,8 @@ const JOB_STATE_OF_CASE = `${JOB_STATE} ${FROM_CASE}`;
  * built with still current, and if both allow it, the message stored (unless a concurrent export stored one first).
  */
 const STORE = `with files as (
-    select coalesce(string_agg(a.id::text || ':' || a.sha256, ',' order by d.created_at asc, d.id asc), '') as fingerprint
-      from case_document d join attachment a on a.id = d.attachment_id where d.submission_id = ? and d.source in ('FORM', 'APPLICANT')
+    select coalesce(string_agg(a.id::text || ':' || a.sha256, ',' ${applicationFilesSql('?').orderBy}), '') as fingerprint
+      ${applicationFilesSql('?').from}
   ), checked as (
     select exists (select 1 from deletion_record where submission_id = ?) as erased, (select fingerprint from files) = ? as current
   ), stored as (

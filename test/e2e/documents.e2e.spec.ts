@@ -16,6 +16,7 @@ import { bearer } from '../support/tokens.js';
 import { upload } from '../support/uploads.js';
 import { FormsService } from '../../src/forms/forms.service.js';
 import { DownloadLinks } from '../../src/attachments/download-links.js';
+import { ApplicationFiles } from '../../src/attachments/application-files.js';
 import { messageSchemas } from '../../src/xoev/message-schemas.js';
 import { validateAgainstXsd } from '../../src/xoev/xml-validator.js';
 
@@ -243,5 +244,37 @@ describe('documents after submission: requests, answers, notices and downloads',
     const docId = (await withClient(t.databaseUrl, (c) => c.query(`select id from case_document where title = 'Vermerk'`))).rows[0].id;
     const res = await fetch(`${t.baseUrl}/applicant/submissions/${receipt.referenceNumber}/documents/${docId}`, { headers: { 'x-access-code': receipt.accessCode } });
     expect(res.status).toBe(404);
+  });
+
+  it('makes up the application of the same files in the same order everywhere: FORM and APPLICANT documents, oldest first, ties by id', async () => {
+    // the answer the oldest, the two form files at one instant (their order: by id), the caseworker's documents older still
+    const docs = await withClient(t.databaseUrl, async (c) => {
+      await c.query(`update case_document set created_at = now() - interval '3 days' where submission_id = $1 and source = 'STAFF'`, [caseId]);
+      await c.query(`update case_document set created_at = now() - interval '2 days' where submission_id = $1 and source = 'APPLICANT'`, [caseId]);
+      await c.query(`update case_document set created_at = now() - interval '1 day' where submission_id = $1 and source = 'FORM'`, [caseId]);
+      return (
+        await c.query(
+          `select d.id::text as doc, d.source, a.id, a.file_name, a.media_type, a.size, a.sha256, d.pointer from case_document d join attachment a on a.id = d.attachment_id where d.submission_id = $1`,
+          [caseId],
+        )
+      ).rows as Json[];
+    });
+    const form = docs.filter((d) => d.source === 'FORM').sort((x, y) => (x.doc < y.doc ? -1 : 1));
+    const expected = [...docs.filter((d) => d.source === 'APPLICANT'), ...form].map((d) => ({ id: d.id, fileName: d.file_name, mediaType: d.media_type, size: d.size, sha256: d.sha256, field: d.pointer }));
+    expect(expected.map((f) => f.fileName)).toEqual(['melde.pdf', ...form.map((d) => d.file_name)]);
+    expect(form).toHaveLength(2);
+    expect(docs.filter((d) => d.source === 'STAFF')).toHaveLength(2);
+
+    // FIT-Connect's list
+    expect(await t.app.get(ApplicationFiles).list(caseId)).toEqual(expected);
+    // the message, built anew: its case state lists the files, and its store checks the same list is current (a
+    // different order there would find it stale on every attempt and end in CONFLICT)
+    await withClient(t.databaseUrl, (c) => c.query('delete from submission_export where submission_id = $1', [caseId]));
+    const res = await fetch(`${t.baseUrl}/submissions/${caseId}/xoev.xml`, { headers: county });
+    expect(res.status).toBe(200);
+    const listed = [...(await res.text()).matchAll(/<anlage><kennung>([^<]+)<\/kennung>/g)].map((m) => m[1]);
+    expect(listed).toEqual(expected.map((f) => f.id));
+    const metadata = (await t.gql<Json>(`query($id: ID!) { submissionExportMetadata(id: $id) }`, { id: caseId }, county)).body.data!.submissionExportMetadata;
+    expect(metadata.attachments.map((a: Json) => a.attachmentId)).toEqual(expected.map((f) => f.id));
   });
 });

@@ -60,7 +60,7 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     admin = await bearer(t.config, Role.ADMIN, organisationId);
     caseworker = await bearer(t.config, Role.CASEWORKER, organisationId);
     supervisor = await bearer(t.config, Role.SUPERVISOR, organisationId);
-    const set = await t.gql<Json>(SET_DESTINATION, { i: destinationInput() }, admin);
+    const set = await t.gql<Json>(SET_DESTINATION, { i: fake.destinationInput(organisationId) }, admin);
     expect(set.body.errors).toBeUndefined();
     destinationConfigId = set.body.data!.setDeliveryDestination.id;
     expect(set.body.data!.setDeliveryDestination.callbackUrl).toMatch(new RegExp(`/callbacks/fit-connect/${destinationConfigId}$`));
@@ -70,18 +70,6 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     await t?.close();
     await fake?.stop();
     await copy?.destroy();
-  });
-
-  const destinationInput = (over: Record<string, unknown> = {}) => ({
-    organisationId,
-    serviceId: null,
-    destinationId: fake.destinationId,
-    submissionApiUrl: fake.baseUrl,
-    tokenUrl: fake.tokenUrl,
-    clientId: fake.clientId,
-    clientSecretEnv: 'FAKE_FITCONNECT_CLIENT_SECRET',
-    callbackSecretEnv: 'FAKE_FITCONNECT_CALLBACK_SECRET',
-    ...over,
   });
 
   const SCHULBESCHEINIGUNG = sampleFile('application/pdf', 6000, { text: 'Schulbescheinigung FIT-Connect' });
@@ -119,13 +107,13 @@ describe('FIT-Connect delivery against a fake Zustelldienst', () => {
     });
 
   it('refuses destinations whose secrets are not environment variable names, and addresses the URL policy forbids', async () => {
-    const secret = await t.gql<Json>(SET_DESTINATION, { i: destinationInput({ clientSecretEnv: 'mein geheimes passwort' }) }, admin);
+    const secret = await t.gql<Json>(SET_DESTINATION, { i: fake.destinationInput(organisationId, { clientSecretEnv: 'mein geheimes passwort' }) }, admin);
     expect(secret.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    const loopback = await t.gql<Json>(SET_DESTINATION, { i: destinationInput({ submissionApiUrl: 'http://127.0.0.1:1' }) }, admin);
+    const loopback = await t.gql<Json>(SET_DESTINATION, { i: fake.destinationInput(organisationId, { submissionApiUrl: 'http://127.0.0.1:1' }) }, admin);
     expect(loopback.body.errors?.[0].extensions?.code).toBe('WEBHOOK_URL_FORBIDDEN');
-    const otherOrg = await t.gql<Json>(SET_DESTINATION, { i: destinationInput({ organisationId: 'nicht-meine-organisation' }) }, admin);
+    const otherOrg = await t.gql<Json>(SET_DESTINATION, { i: fake.destinationInput('nicht-meine-organisation') }, admin);
     expect(otherOrg.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const asCaseworker = await t.gql<Json>(SET_DESTINATION, { i: destinationInput() }, caseworker);
+    const asCaseworker = await t.gql<Json>(SET_DESTINATION, { i: fake.destinationInput(organisationId) }, caseworker);
     expect(asCaseworker.body.errors?.[0].extensions?.code).toBe('FORBIDDEN');
     const list = await t.gql<Json>(`query($o: ID!) { deliveryDestinations(organisationId: $o) { id destinationId clientSecretEnv } }`, { o: organisationId }, admin);
     expect(list.body.data!.deliveryDestinations).toEqual([{ id: destinationConfigId, destinationId: fake.destinationId, clientSecretEnv: 'FAKE_FITCONNECT_CLIENT_SECRET' }]);

@@ -71,17 +71,7 @@ describe('FIT-Connect: outage of the Zustelldienst with a restart of Lotse', () 
     const set = await gql<Json>(
       baseUrl,
       'mutation($i: DeliveryDestinationInput!) { setDeliveryDestination(input: $i) { id } }',
-      {
-        i: {
-          organisationId,
-          destinationId: fake.destinationId,
-          submissionApiUrl: fake.baseUrl,
-          tokenUrl: fake.tokenUrl,
-          clientId: fake.clientId,
-          clientSecretEnv: 'FAKE_FITCONNECT_CLIENT_SECRET',
-          callbackSecretEnv: 'FAKE_FITCONNECT_CALLBACK_SECRET',
-        },
-      },
+      { i: fake.destinationInput(organisationId!) },
       admin,
     );
     expect('body' in set && set.body.errors).toBeFalsy();

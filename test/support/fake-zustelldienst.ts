@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { compactDecrypt, exportJWK, importJWK, SignJWT, type JWK } from 'jose';
 import { metadataProblems } from '../../src/fitconnect/metadata.js';
+import type { DeliveryDestinationInput } from '../../src/fitconnect/models.js';
 
 /**
  * A fake FIT-Connect Zustelldienst (Submission API, sender side) for tests: token endpoint, destination and its
@@ -17,6 +18,9 @@ import { metadataProblems } from '../../src/fitconnect/metadata.js';
  */
 
 const gen = promisify(generateKeyPair);
+/** The environment variables that hold the fake's secrets for Lotse (`fakeEnv`, `destinationInput`). */
+const CLIENT_SECRET_ENV = 'FAKE_FITCONNECT_CLIENT_SECRET';
+const CALLBACK_SECRET_ENV = 'FAKE_FITCONNECT_CALLBACK_SECRET';
 const EVENTS = 'https://schema.fitko.de/fit-connect/events/';
 
 export interface TestKeys {
@@ -125,6 +129,24 @@ export class FakeZustelldienst {
 
   get tokenUrl(): string {
     return `${this.baseUrl}/token`;
+  }
+
+  /**
+   * The destination of an organisation (for every service) at this fake, as setDeliveryDestination takes it; its
+   * secrets named as `fakeEnv` provides them. `over` changes single fields.
+   */
+  destinationInput(organisationId: string, over: Partial<DeliveryDestinationInput> = {}): DeliveryDestinationInput {
+    return {
+      organisationId,
+      serviceId: null,
+      destinationId: this.destinationId,
+      submissionApiUrl: this.baseUrl,
+      tokenUrl: this.tokenUrl,
+      clientId: this.clientId,
+      clientSecretEnv: CLIENT_SECRET_ENV,
+      callbackSecretEnv: CALLBACK_SECRET_ENV,
+      ...over,
+    };
   }
 
   /** Switches to the second test key; the old one stays decryptable unless `dropOld`. */
@@ -367,7 +389,7 @@ export function fakeEnv(fake: FakeZustelldienst, extraAllowed: string[] = []): R
     FITCONNECT_ENABLED: 'true',
     FITCONNECT_ALLOW_TEST_KEYS: 'true',
     WEBHOOK_ALLOWED_HOSTS: [`127.0.0.1:${fake.port}`, ...extraAllowed].join(','),
-    FAKE_FITCONNECT_CLIENT_SECRET: fake.clientSecret,
-    FAKE_FITCONNECT_CALLBACK_SECRET: fake.callbackSecret,
+    [CLIENT_SECRET_ENV]: fake.clientSecret,
+    [CALLBACK_SECRET_ENV]: fake.callbackSecret,
   };
 }
