@@ -28,6 +28,16 @@ describe('x-attachment', () => {
     expect(s.properties!.a['x-attachment']).toBeUndefined(); // the input is not changed
   });
 
+  it('finds references at any depth in data order, skipping empty fields and data no field describes', () => {
+    const s = schema({ gruppen: { type: 'array', items: { type: 'object', properties: { belege: { type: 'array', items: file() } } } }, a: file() });
+    const data = { x: { attachmentId: 'not a field' }, gruppen: [{ belege: [{ attachmentId: 'p' }, null] }, {}, { belege: [{ attachmentId: 'q' }] }], a: null };
+    expect(attachmentRefs(s, data).map((r) => [r.pointer, r.field.key, r.value])).toEqual([
+      ['/gruppen/0/belege/0', '/gruppen/*/belege/*', { attachmentId: 'p' }],
+      ['/gruppen/2/belege/0', '/gruppen/*/belege/*', { attachmentId: 'q' }],
+    ]);
+    expect(attachmentRefs(s, 'text')).toEqual([]);
+  });
+
   it('walks each schema once and never answers for another', () => {
     const one = schema({ a: file() });
     const other = schema({ b: file(), c: file() });

@@ -160,19 +160,26 @@ export const attachmentFieldKey = (pointer: string) => pointer.replace(/\/\d+(?=
 /** A JSON pointer into form data, each array index a plain number, at most 300 characters. */
 export const FIELD_POINTER = /^(\/[A-Za-z0-9_-]{1,100}){1,12}$/;
 
+type RefInData = { pointer: string; field: AttachmentField; value: unknown };
+
 /** Every attachment reference in `data`, with the pointer where it stands and the field it belongs to. */
-export function attachmentRefs(schema: Node, data: unknown): Array<{ pointer: string; field: AttachmentField; value: unknown }> {
-  const fields = attachmentFields(schema);
-  const refs: Array<{ pointer: string; field: AttachmentField; value: unknown }> = [];
-  const walk = (value: unknown, pointer: string) => {
-    const field = fields.get(attachmentFieldKey(pointer));
-    if (field && pointer !== '') {
-      if (value !== undefined && value !== null) refs.push({ pointer, field, value });
-      return;
-    }
-    if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${pointer}/${i}`));
-    else if (isObject(value)) for (const [k, v] of Object.entries(value)) walk(v, `${pointer}/${k}`);
-  };
-  walk(data, '');
+export function attachmentRefs(schema: Node, data: unknown): RefInData[] {
+  const refs: RefInData[] = [];
+  collectRefs(attachmentFields(schema), data, '', refs);
   return refs;
+}
+
+// module-level with plain loops, not a walk closure per call: V8 drops the optimised code of closures gone at a full
+// GC, so a closure made per submission was compiled again after every full GC (see common/canonical-json.ts)
+function collectRefs(fields: ReadonlyMap<string, AttachmentField>, value: unknown, pointer: string, refs: RefInData[]): void {
+  const field = fields.get(attachmentFieldKey(pointer));
+  if (field && pointer !== '') {
+    if (value !== undefined && value !== null) refs.push({ pointer, field, value });
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (i in value) collectRefs(fields, value[i], `${pointer}/${i}`, refs);
+  } else if (isObject(value)) {
+    for (const [k, v] of Object.entries(value)) collectRefs(fields, v, `${pointer}/${k}`, refs);
+  }
 }

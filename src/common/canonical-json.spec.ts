@@ -12,6 +12,12 @@ describe('canonicalJson (RFC 8785)', () => {
     const b = { y: 'ü', x: { q: [1, 2], p: 1 } };
     expect(sha256Hex(canonicalJson(a))).toBe(sha256Hex(canonicalJson(b)));
   });
+  it('drops undefined members, writes undefined array items as null, and keeps array order at every depth', () => {
+    expect(canonicalJson({ b: [3, undefined, { d: undefined, c: [[], {}] }], a: undefined, '': 0 })).toBe('{"":0,"b":[3,null,{"c":[[],{}]}]}');
+    expect(canonicalJson([])).toBe('[]');
+    expect(canonicalJson({})).toBe('{}');
+    expect(canonicalJson({ a: undefined })).toBe('{}');
+  });
   it('refuses values JSON cannot carry', () => {
     expect(() => canonicalJson({ a: Number.NaN })).toThrow(TypeError);
   });

@@ -143,16 +143,29 @@ const schemaPointer = (key: string) => `#${key.split('/').slice(1).map((s) => (s
  * string of a field that has one. They are not in the served schema (a browser's ajv would refuse an unknown
  * keyword), so their errors carry their own keyword `x-format` and a schemaPath ending in `/x-format`.
  */
-function formatChecks(data: unknown, fields: Map<string, FieldInfo>, path = ''): ErrorObject[] {
+function formatChecks(data: unknown, fields: Map<string, FieldInfo>): ErrorObject[] {
+  const found: ErrorObject[] = [];
+  collectFormatErrors(data, fields, '', found);
+  return found;
+}
+
+/** The pointer segment of an object key (RFC 6901 escaping). */
+const pointerSegment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
+
+// The walks of every validation recurse through module-level functions with plain loops rather than flatMap
+// callbacks: a callback is a new closure per call, and V8 drops the optimised code of closures gone at a full GC, so
+// they were compiled again after every full GC of a soak (see canonical-json.ts).
+function collectFormatErrors(data: unknown, fields: Map<string, FieldInfo>, path: string, found: ErrorObject[]): void {
   if (typeof data === 'string') {
     const key = fieldKey(path);
     const format = fields.get(key)?.node['x-format'];
     const check = format ? X_FORMAT_CHECKS.get(format) : undefined;
-    return check && !check(data) ? [{ instancePath: path, schemaPath: `${schemaPointer(key)}/x-format`, keyword: 'x-format', params: { format } }] : [];
+    if (check && !check(data)) found.push({ instancePath: path, schemaPath: `${schemaPointer(key)}/x-format`, keyword: 'x-format', params: { format } });
+  } else if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) collectFormatErrors(data[i], fields, `${path}/${i}`, found);
+  } else if (data && typeof data === 'object') {
+    for (const key of Object.keys(data)) collectFormatErrors((data as Record<string, unknown>)[key], fields, `${path}/${pointerSegment(key)}`, found);
   }
-  if (Array.isArray(data)) return data.flatMap((v, i) => formatChecks(v, fields, `${path}/${i}`));
-  if (data && typeof data === 'object') return Object.entries(data).flatMap(([k, v]) => formatChecks(v, fields, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`));
-  return [];
 }
 
 /** Characters XML 1.0 cannot carry: control characters, U+FFFE/U+FFFF and lone surrogates. */
@@ -164,13 +177,23 @@ const XML_ILLEGAL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD80
  * JSON_MAX_DEPTH is INPUT_TOO_DEEP, also when the data did not come through the JSON scalar.
  */
 export function illegalCharacters(data: unknown, path = '', depth = 0): ErrorObject[] {
+  const found: ErrorObject[] = [];
+  collectIllegalCharacters(data, path, depth, found);
+  return found;
+}
+
+function collectIllegalCharacters(data: unknown, path: string, depth: number, found: ErrorObject[]): void {
   if (typeof data === 'string') {
-    return XML_ILLEGAL.test(data) ? [{ instancePath: path, schemaPath: '#/x-xml-characters', keyword: 'x-xml-characters', params: {} }] : [];
+    if (XML_ILLEGAL.test(data)) found.push({ instancePath: path, schemaPath: '#/x-xml-characters', keyword: 'x-xml-characters', params: {} });
+    return;
   }
-  if (data === null || typeof data !== 'object') return [];
+  if (data === null || typeof data !== 'object') return;
   guardDepth(depth + 1);
-  if (Array.isArray(data)) return data.flatMap((v, i) => illegalCharacters(v, `${path}/${i}`, depth + 1));
-  return Object.entries(data).flatMap(([k, v]) => illegalCharacters(v, `${path}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`, depth + 1));
+  if (Array.isArray(data)) {
+    for (let i = 0; i < data.length; i++) collectIllegalCharacters(data[i], `${path}/${i}`, depth + 1, found);
+  } else {
+    for (const key of Object.keys(data)) collectIllegalCharacters((data as Record<string, unknown>)[key], `${path}/${pointerSegment(key)}`, depth + 1, found);
+  }
 }
 
 /** An rjsf `extraErrors` tree: `{ field: { __errors: [message] } }`, arrays by index. */

@@ -35,10 +35,13 @@ export function childElements(node: FormSchemaNode): ChildElement[] {
   const entries = inOrder(node, Object.entries(node.properties ?? {}).filter((e): e is [string, FormSchemaNode] => typeof e[1] === 'object' && e[1] !== null));
   const keys = new Set(entries.map(([key]) => key));
   const used = new Set<string>();
-  return entries.map(([key, child]) => {
+  // a loop, not a map callback: a closure made per call loses its optimised code at every full GC (canonical-json.ts)
+  const children: ChildElement[] = [];
+  for (const [key, child] of entries) {
     const id = child['x-fim']?.id;
     const name = id && NCNAME.test(id) && !used.has(id) && (id === key || !keys.has(id)) ? id : key;
     used.add(name);
-    return { key, name, node: child };
-  });
+    children.push({ key, name, node: child });
+  }
+  return children;
 }
