@@ -27,10 +27,25 @@ import type { AppConfig } from './config/config.js';
 import type { OrmHooks } from './database/orm-config.js';
 import { CatalogStoreService } from './catalog/catalog-store.service.js';
 import { currentBerlinDate } from './catalog/catalog-snapshot.js';
-import { PublicResponseCache } from './graphql/response-cache.js';
+import { JSON_CONTENT_TYPE, PublicResponseCache } from './graphql/response-cache.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/;
-const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
+
+/** The request id of a response: the client's X-Request-Id when well-formed, else a new UUID. */
+function requestIdOf(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Nest's Fastify adapter, telling when the application has begun to shut down (Nest answers 503 from then on). */
+class LotseFastifyAdapter extends FastifyAdapter {
+  shuttingDown = false;
+
+  override beforeClose(): void {
+    this.shuttingDown = true;
+    super.beforeClose();
+  }
+}
 
 export interface CreateAppOptions {
   config: AppConfig;
@@ -106,14 +121,11 @@ function gateOnOperation(payload: NodeJS.ReadableStream, prefixBytes: number): N
 
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
 export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
-  const adapter = new FastifyAdapter({
+  const adapter = new LotseFastifyAdapter({
     loggerInstance: logger,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
-    genReqId: (req: IncomingMessage) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    genReqId: requestIdOf,
     return503OnClosing: true,
     trustProxy: config.trustProxy,
     // connections are closed by the drain (src/common/http/drain.ts), each after its last response
@@ -121,6 +133,19 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     routerOptions: { maxParamLength: 200 },
   });
   const fastify = adapter.getInstance();
+  // Anonymous public catalog queries answered from a bounded cache of whole responses per catalog generation
+  // (src/graphql/response-cache.ts). Its early path runs before Fastify's handler and so before everything registered
+  // below; it stands aside whenever a request must pass what it skips: Fastify's request log (LOG_LEVEL info or
+  // lower), the CORS hook, the drain and Nest's 503 while shutting down.
+  // the catalog store exists once the application is created, below
+  const catalog: { store?: CatalogStoreService } = {};
+  const responseCache = new PublicResponseCache(() => catalog.store?.generation ?? -1, currentBerlinDate);
+  const corsOn = config.corsOrigins.length > 0;
+  responseCache.installEarly(fastify.server, {
+    requestId: requestIdOf,
+    standAside: () => corsOn || drain.isDraining || adapter.shuttingDown || logger.isLevelEnabled('info'),
+  });
+  responseCache.register(fastify);
   const drain = new HttpDrain(fastify.server);
   drain.attach(fastify);
   setJsonLimits({ maxDepth: config.jsonMaxDepth, maxNodes: config.jsonMaxNodes });
@@ -223,11 +248,7 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
     if (request.headers.authorization && !request.url.startsWith('/graphql')) Object.assign(request, await authenticate(request.headers.authorization, verifiers));
   });
 
-  // Anonymous public catalog queries answered from a bounded cache of whole responses per catalog generation
-  // (src/graphql/response-cache.ts); before the ORM's request context, which a cached answer does not need.
-  const store = app.get(CatalogStoreService);
-  const responseCache = new PublicResponseCache(() => store.generation, currentBerlinDate);
-  responseCache.register(fastify);
+  catalog.store = app.get(CatalogStoreService);
   responseCaches.set(app, responseCache);
 
   // One MikroORM identity map per request, open for everything the handler does.

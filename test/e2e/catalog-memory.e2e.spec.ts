@@ -2,7 +2,8 @@ import pg from 'pg';
 import { CatalogSyncService } from '../../src/catalog/catalog-sync.service.js';
 import { CatalogStoreService } from '../../src/catalog/catalog-store.service.js';
 import { defaultCatalogDir } from '../../src/catalog/catalog.check.js';
-import { responseCacheOf } from '../../src/app.factory.js';
+import { connect } from 'node:net';
+import { drainOf, responseCacheOf } from '../../src/app.factory.js';
 import { Role } from '../../src/auth/roles.js';
 import { startTestApp, type TestApp } from '../support/app.js';
 import { withClient } from '../support/postgres.js';
@@ -150,6 +151,32 @@ describe('catalog from memory', () => {
       expect([cache.hits, cache.stores]).toEqual([hits, stores]);
     });
 
+    it('answers a hit before Fastify with the bytes of the answer after execution, ', async () => {
+      const cache = responseCacheOf(t.app)!;
+      const query = '{ serviceAreas { id name } }';
+      const port = new URL(t.baseUrl).port;
+      // the whole response on the wire (Date taken out), for a request with a given request id
+      const wire = (headers = '') =>
+        new Promise<string>((resolve, reject) => {
+          const body = Buffer.from(JSON.stringify({ query }));
+          const socket = connect(Number(port), '127.0.0.1');
+          let answer = '';
+          socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+          socket.on('end', () => resolve(answer.replace(/^date: .*\r\n/im, '')));
+          socket.on('error', reject);
+          socket.end(Buffer.concat([Buffer.from(`POST /graphql HTTP/1.1\r\nhost: x\r\nconnection: close\r\nx-request-id: e2e-1\r\ncontent-type: application/json\r\n${headers}content-length: ${body.length}\r\n\r\n`), body]));
+        });
+      const executed = await wire();
+      expect(executed).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      const [hits, early] = [cache.hits, cache.earlyHits];
+      expect(await wire()).toBe(executed);
+      expect([cache.hits, cache.earlyHits]).toEqual([hits + 1, early + 1]);
+      // with a credential: executed again (an answer for a staff token may differ), not from the cache
+      const staff = await bearer(t.config, Role.ADMIN, '03453004');
+      await wire(`authorization: ${staff.authorization}\r\n`);
+      expect([cache.hits, cache.earlyHits]).toEqual([hits + 1, early + 1]);
+    });
+
     it('drops every answer when the catalog generation changes', async () => {
       const cache = responseCacheOf(t.app)!;
       await t.gql(LIST);
@@ -161,6 +188,31 @@ describe('catalog from memory', () => {
       await t.gql(LIST);
       expect(cache.hits).toBe(hits);
       expect(cache.size).toBe(1);
+    });
+
+    // last: the application drains and takes no new connection afterwards
+    it('leaves a hit to Fastify while draining, whose answer closes the connection', async () => {
+      const cache = responseCacheOf(t.app)!;
+      const body = JSON.stringify({ query: LIST });
+      const post = () => fetch(`${t.baseUrl}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', 'accept-language': 'de' }, body });
+      await (await post()).text();
+      const expected = await (await post()).text();
+      const [hits, early] = [cache.hits, cache.earlyHits];
+      const drain = drainOf(t.app)!;
+      const socket = connect(Number(new URL(t.baseUrl).port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      const ended = new Promise((resolve) => socket.on('end', resolve));
+      // the headers first: the early path waits for the body while the drain begins
+      socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\naccept-language: de\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n`);
+      while (drain.open().requests === 0) await new Promise((r) => setTimeout(r, 5));
+      drain.begin();
+      socket.write(body);
+      await ended;
+      expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+      expect(answer).toMatch(/^connection: close\r\n/im);
+      expect(answer.slice(answer.indexOf('\r\n\r\n') + 4)).toBe(expected);
+      expect([cache.hits, cache.earlyHits]).toEqual([hits + 1, early]);
     });
   });
 });
