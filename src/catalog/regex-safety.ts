@@ -1,4 +1,5 @@
 import safeRegex from 'safe-regex2';
+import { pointerSegment } from '../common/json-pointer.js';
 
 /**
  * Why a `pattern` is unacceptable, or undefined when it is fine: it must compile as a Unicode regular
@@ -21,7 +22,7 @@ export function findPatterns(node: unknown, pointer = ''): Array<{ pointer: stri
   if (Array.isArray(node)) return node.flatMap((item, i) => findPatterns(item, `${pointer}/${i}`));
   if (node === null || typeof node !== 'object') return [];
   return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) => {
-    const here = `${pointer}/${key.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+    const here = `${pointer}/${pointerSegment(key)}`;
     const own = key === 'pattern' && typeof value === 'string' ? [{ pointer: here, pattern: value }] : [];
     const patternKeys =
       key === 'patternProperties' && value && typeof value === 'object'

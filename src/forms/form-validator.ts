@@ -8,6 +8,7 @@ import { fieldIndex, fieldKey, type FieldInfo } from './form-schema.js';
 import { isDin91379Text } from './din91379.js';
 import { isValidIban } from './iban.js';
 import { guardDepth } from '../common/json-bounds.js';
+import { pointerSegment } from '../common/json-pointer.js';
 
 const addFormats = addFormatsImport as unknown as (ajv: Ajv2020, options?: unknown) => Ajv2020;
 
@@ -136,7 +137,7 @@ export class CompiledForm {
 }
 
 /** `/a/*\/b` -> `#/properties/a/items/properties/b`: where a field sits in the served schema. */
-const schemaPointer = (key: string) => `#${key.split('/').slice(1).map((s) => (s === '*' ? '/items' : `/properties/${s.replace(/~/g, '~0').replace(/\//g, '~1')}`)).join('')}`;
+const schemaPointer = (key: string) => `#${key.split('/').slice(1).map((s) => (s === '*' ? '/items' : `/properties/${pointerSegment(s)}`)).join('')}`;
 
 /**
  * The checks the server makes beyond JSON Schema: `x-format` (IBAN check digits, DIN 91379 characters) on every
@@ -148,9 +149,6 @@ function formatChecks(data: unknown, fields: Map<string, FieldInfo>): ErrorObjec
   collectFormatErrors(data, fields, '', found);
   return found;
 }
-
-/** The pointer segment of an object key (RFC 6901 escaping). */
-const pointerSegment = (key: string) => key.replace(/~/g, '~0').replace(/\//g, '~1');
 
 // The walks of every validation recurse through module-level functions with plain loops rather than flatMap
 // callbacks: a callback is a new closure per call, and V8 drops the optimised code of closures gone at a full GC, so
