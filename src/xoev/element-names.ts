@@ -26,16 +26,20 @@ function inOrder(node: FormSchemaNode, entries: Array<[string, FormSchemaNode]>)
     .map((e) => e.entry);
 }
 
+const isChildNode = (entry: [string, unknown]): entry is [string, FormSchemaNode] => typeof entry[1] === 'object' && entry[1] !== null;
+
 /**
  * The child elements of an object node, in schema order (or `x-order`). A field imported from FIM is named by its id
  * (`x-fim.id`), as FIM's own data schemas do; the key is kept where the id is no NCName or would clash with a
  * sibling, so that names stay unique. XSD, serializer and parser all name elements through this function.
  */
 export function childElements(node: FormSchemaNode): ChildElement[] {
-  const entries = inOrder(node, Object.entries(node.properties ?? {}).filter((e): e is [string, FormSchemaNode] => typeof e[1] === 'object' && e[1] !== null));
-  const keys = new Set(entries.map(([key]) => key));
+  // loops and a module-level predicate, no callbacks made per call: such a closure loses its optimised code at every
+  // full GC (see common/canonical-json.ts)
+  const entries = inOrder(node, Object.entries(node.properties ?? {}).filter(isChildNode));
+  const keys = new Set<string>();
+  for (const [key] of entries) keys.add(key);
   const used = new Set<string>();
-  // a loop, not a map callback: a closure made per call loses its optimised code at every full GC (canonical-json.ts)
   const children: ChildElement[] = [];
   for (const [key, child] of entries) {
     const id = child['x-fim']?.id;
