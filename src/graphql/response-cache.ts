@@ -172,7 +172,7 @@ export class PublicResponseCache {
       request.removeListener('data', onData);
       request.removeListener('error', onError);
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
-      const answer = options.standAside() ? undefined : this.lookup(keyOf(body.toString('utf8'), headers['accept-language'], this.today()));
+      const answer = options.standAside() ? undefined : this.lookup(cacheKey(body.toString('utf8'), headers['accept-language'], this.today()));
       if (answer === undefined) {
         (request as IncomingMessage & { [READ_EARLY]?: Buffer })[READ_EARLY] = body;
         next(request, response);
@@ -239,7 +239,7 @@ export class PublicResponseCache {
     if ((q === -1 ? request.url : request.url.slice(0, q)) !== '/graphql') return undefined;
     const raw = (request as Parsed)[RAW_BODY];
     if (typeof raw !== 'string' || raw.length > MAX_BODY_LENGTH) return undefined;
-    return keyOf(raw, request.headers['accept-language'], this.today());
+    return cacheKey(raw, request.headers['accept-language'], this.today());
   }
 
   /** Whether the parsed body is one query of public catalog fields only. */
@@ -264,7 +264,7 @@ export class PublicResponseCache {
  * The key of a request body (as text) with its Accept-Language and the day; a NUL cannot occur in a header value,
  * so the parts cannot run into each other. The body itself is the key (at most 16 KB): no hashing per request.
  */
-const keyOf = (body: string, language: string | undefined, today: string): string => `${language ?? ''}\u0000${today}\u0000${body}`;
+const cacheKey = (body: string, language: string | undefined, today: string): string => `${language ?? ''}\u0000${today}\u0000${body}`;
 
 /** A body read by the early path, as the request stream Fastify would have read. */
 function replay(body: Buffer): Readable {
