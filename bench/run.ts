@@ -25,7 +25,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pg from 'pg';
 import { projectRoot } from '../src/common/project-root.js';
 import { migrateUp } from '../src/database/migrations.js';
 import { freePort, reachableTempDir, startThrowawayCluster, type ThrowawayCluster } from '../test/support/postgres.js';
@@ -45,6 +44,7 @@ import {
   type SoakResult,
   type TwoInstancesResult,
 } from './report.js';
+import { drainExports } from './measure.js';
 import { median, memoryTrend, ratio } from './stats.js';
 import { shiftExampleDates } from './example-dates.js';
 import { berlinDate } from '../src/catalog/opening-hours.js';
@@ -175,23 +175,6 @@ async function graphql(base: string, query: string, variables?: unknown): Promis
 }
 
 const target = (url: string, bodies: string[], connections = CONNECTIONS): LoadTarget => ({ url, connections, bodies });
-
-/** Waits until no export job is waiting or running (at most 10 minutes); returns how long that took, ms. */
-async function drainExports(databaseUrl: string): Promise<number> {
-  const started = Date.now();
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    while (Date.now() - started < 600_000) {
-      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
-      if (rows[0].n === 0) return Date.now() - started;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    throw new Error('the export jobs of the submitForm runs did not drain within 10 minutes');
-  } finally {
-    await client.end();
-  }
-}
 
 async function loadOne(t: LoadTarget, seconds = DURATION): Promise<LoadResult> {
   return (await runLoad(plan, DIST_BENCH, { durationSeconds: seconds, targets: [t] }))[0];
@@ -324,7 +307,7 @@ try {
     // a run ends are drained (and timed) before anything else runs
     const drained: number[] = [];
     const settle = async () => {
-      drained.push(await drainExports(databaseUrl!));
+      drained.push(await drainExports(databaseUrl!, { pollMs: 250, timeoutMs: 600_000 }));
     };
     parts.submitForm = await pair('submitForm', target(gqlUrl, [bodies.submit]), target(`${bareBase}/insert`, [JSON.stringify({ data: example })]), settle);
     console.log(`exports left at the end of each submitForm run drained in ${drained.map((ms) => `${(ms / 1000).toFixed(1)} s`).join(', ')}`);

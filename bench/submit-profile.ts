@@ -26,6 +26,7 @@ import { berlinDate } from '../src/catalog/opening-hours.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { shiftExampleDates } from './example-dates.js';
 import { cpuPlan, nodeCommand, pinProcess } from './machine.js';
+import { drainExports, pendingExportJobs } from './measure.js';
 
 const ROOT = projectRoot();
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
@@ -37,6 +38,8 @@ const EXPORTS = process.argv.includes('--exports');
 const EXPORT_JOBS = Number(process.env.BENCH_EXPORTS ?? 400);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const PROFILE_DIR = join(ROOT, 'bench', 'results', 'profiles');
+/** How the export jobs a run leaves behind are waited for. */
+const DRAIN = { pollMs: 500, timeoutMs: 120_000 };
 const SUBMIT = 'mutation($i: SubmitFormInput!, $k: String!) { submitForm(input: $i, idempotencyKey: $k) { __typename ... on SubmissionReceipt { referenceNumber } ... on SubmissionValidationError { errors { message } } } }';
 
 async function waitFor(url: string, init?: RequestInit): Promise<void> {
@@ -159,20 +162,6 @@ function inclusive(file: string, window: [number, number]): Array<[string, numbe
 }
 
 /** Waits until the export queue holds no job that is waiting or running (at most 120 s). */
-async function drainExports(databaseUrl: string): Promise<void> {
-  const client = new pg.Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    for (let i = 0; i < 240; i++) {
-      const { rows } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
-      if (rows[0].n === 0) return;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-  } finally {
-    await client.end();
-  }
-}
-
 /**
  * The export job alone: EXPORT_JOBS submissions received and exported, then per round their stored messages deleted
  * and their jobs queued again in one statement; CPU per job until the queue is empty, less the idle rate (pg-boss's
@@ -183,7 +172,7 @@ async function measureExports(databaseUrl: string, submit: (i: number) => Promis
     const answer = await submit(i);
     if (!answer.includes('SubmissionReceipt')) throw new Error(`submission failed: ${answer.slice(0, 300)}`);
   }
-  await drainExports(databaseUrl);
+  await drainExports(databaseUrl, DRAIN);
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   // PostgreSQL's CPU split by who is served: the ORM's connections (application_name lotse: the export's own
@@ -208,9 +197,9 @@ async function measureExports(databaseUrl: string, submit: (i: number) => Promis
     // the queue's count every 200 ms on this one connection, until it is empty (or, idle, until `done`)
     const poll = async (done: () => boolean) => {
       for (;;) {
-        const { rows: left } = await client.query<{ n: number }>(`select count(*)::int as n from pgboss.job where name = 'lotse-export' and state in ('created', 'retry', 'active')`);
-        if (left[0].n === 0 && done()) return;
-        if (left[0].n > 0 && Date.now() - t0 > 120_000) throw new Error('export jobs not done within 120 s');
+        const left = await pendingExportJobs(client);
+        if (left === 0 && done()) return;
+        if (left > 0 && Date.now() - t0 > DRAIN.timeoutMs) throw new Error(`export jobs not done within ${DRAIN.timeoutMs / 1000} s`);
         await new Promise((r) => setTimeout(r, 200));
       }
     };
@@ -310,7 +299,7 @@ try {
   if (!EXPLAIN && !EXPORTS) await load(`http://127.0.0.1:${barePort}/insert`, () => JSON.stringify({ data: example })).catch(() => undefined);
   for (let i = 0; i < (EXPLAIN ? 20 : 200); i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `warm-${runId}-${i}` });
   // the warm-up's exports must not run while the baseline is measured
-  if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
+  if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl, DRAIN);
 
   if (EXPORTS) await measureExports(databaseUrl, (i) => gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `export-${runId}-${i}` }));
 
@@ -325,7 +314,7 @@ try {
     const lotse = await load(`${base}/graphql`, submitBody);
     loadWindow[1] = micros();
     // the export worker goes on after the load: its CPU for these submissions is counted until the queue is empty
-    if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl);
+    if (process.env.WORKER_ENABLED !== 'false') await drainExports(databaseUrl, DRAIN);
     const c2 = cpu();
     const perRequest = (ms: number, r: { rps: number }) => (ms / (r.rps * DURATION)).toFixed(2);
     const row = (name: string, r: { rps: number; p50: number; p99: number; non2xx: number; errors: number }) =>
