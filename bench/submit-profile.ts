@@ -346,8 +346,10 @@ try {
       await admin.query(`alter system set ${name} = '${value}'`);
     }
     await admin.query('select pg_reload_conf()');
-    // only new sessions load auto_explain: the ORM pool closes its connections after 30 s idle
-    await new Promise((r) => setTimeout(r, 32_000));
+    // only new sessions load auto_explain, and the pool keeps DB_POOL_MIN connections open: end the service's sessions
+    // (it reconnects, see database-outage.spec.ts) so that the submission runs on a new one
+    await admin.query("select pg_terminate_backend(pid) from pg_stat_activity where application_name = 'lotse' and datname = current_database()");
+    await new Promise((r) => setTimeout(r, 500));
     for (let i = 0; i < 3; i++) await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}-${i}-warm` });
     serviceOutput.length = 0;
     await gql(SUBMIT, { i: { formId, version: '1.0', data: example }, k: `explain-${runId}` });
