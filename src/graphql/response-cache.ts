@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import type { EarlyRequestLog } from '../common/logging/request-log.js';
 
 /** Root fields whose answer depends only on the request, the catalog generation and the day. */
 export const PUBLIC_CATALOG_FIELDS: ReadonlySet<string> = new Set([
@@ -58,9 +60,11 @@ export interface EarlyAnswerOptions {
   requestId: (request: IncomingMessage) => string;
   /**
    * True while the early path must leave every request to Fastify: when something else has to see each request
-   * (Fastify's request log at info, CORS headers) or the server is draining or shutting down (`Connection: close`, 503).
+   * (CORS headers) or the server is draining or shutting down (`Connection: close`, 503).
    */
   standAside: () => boolean;
+  /** Writes for each answer given early the request log lines Fastify writes for the answers it gives. */
+  requestLog?: EarlyRequestLog;
 }
 
 /**
@@ -77,10 +81,11 @@ export interface EarlyAnswerOptions {
  *
  * Hits are answered at two places. The early path (`answerEarly`) runs before Fastify: a POST to exactly `/graphql`
  * without credentials whose Content-Length equals that of a stored request body is read by it and, on a hit, answered
- * with the same status, headers and bytes as below, without routing, hooks, body parsing or logging; on a miss the
- * body it read is handed on to Fastify (`preParsing`) and the request goes the usual way. Any other request only
- * costs it a look at its headers. The `preHandler` hook answers hits for the requests the early path left alone
- * (request logging on, CORS, a URL with a query string) and notes the key of a cacheable miss, which `onSend` stores.
+ * with the same status, headers and bytes as below, without routing, hooks or body parsing, and with the request log
+ * lines Fastify would write (`requestLog`); on a miss the body it read is handed on to Fastify (`preParsing`) and the
+ * request goes the usual way. Any other request only costs it a look at its headers. The `preHandler` hook answers
+ * hits for the requests the early path left alone (CORS, draining, a URL with a query string, a body without
+ * Content-Length) and notes the key of a cacheable miss, which `onSend` stores.
  */
 export class PublicResponseCache {
   private readonly responses = new LRUCache<string, Answer>({
@@ -162,6 +167,8 @@ export class PublicResponseCache {
       next(request, response);
       return;
     }
+    // when Fastify would have taken the request up: the start of `responseTime` in the request log
+    const startedAt = options.requestLog === undefined ? 0 : performance.now();
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -180,8 +187,10 @@ export class PublicResponseCache {
       }
       this.hits += 1;
       this.earlyHits += 1;
+      const requestId = options.requestId(request);
+      options.requestLog?.(request, response, requestId, startedAt);
       // the headers Fastify sends for the same answer, in its order (x-request-id from the onRequest hook)
-      response.writeHead(200, { 'x-request-id': options.requestId(request), 'content-type': CONTENT_TYPE, 'content-length': String(answer.bytes) });
+      response.writeHead(200, { 'x-request-id': requestId, 'content-type': CONTENT_TYPE, 'content-length': String(answer.bytes) });
       response.end(answer.body);
     };
     // a request that breaks off while its body is read gets no answer: its connection is gone
