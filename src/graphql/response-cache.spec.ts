@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { createRootLogger } from '../common/logging/logger.js';
 import { earlyRequestLog } from '../common/logging/request-log.js';
 import { isPublicCatalogQuery, PublicResponseCache } from './response-cache.js';
@@ -198,7 +198,7 @@ describe('PublicResponseCache: request log of answers given early', () => {
     let made = 0;
     const idOf = (req: IncomingMessage) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : `made-${++made}`);
     const logController = new LogController();
-    const app = Fastify({ loggerInstance: logger, logController, genReqId: idOf, trustProxy });
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController, genReqId: idOf, trustProxy });
     const cache = new PublicResponseCache(() => 1, () => '2026-12-05');
     cache.installEarly(app.server, { requestId: idOf, standAside: () => false, requestLog: earlyRequestLog(app, logController, trustProxy) });
     cache.register(app);

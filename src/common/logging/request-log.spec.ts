@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import Fastify, { LogController } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger } from 'fastify';
 import { createRootLogger } from './logger.js';
 import { earlyRequestLog } from './request-log.js';
 
@@ -16,7 +16,7 @@ describe('earlyRequestLog', () => {
     const lines: Array<Record<string, unknown>> = [];
     const logger = createRootLogger({ logLevel: level }, { write: (line: string) => lines.push(JSON.parse(line) as Record<string, unknown>) });
     const controller = new LogController();
-    const app = Fastify({ loggerInstance: logger, logController: controller });
+    const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController: controller });
     try {
       const response = Object.assign(new EventEmitter(), { statusCode: 200 }) as unknown as ServerResponse;
       earlyRequestLog(app, controller, false)(raw, response, 'r-err', performance.now());
