@@ -190,6 +190,11 @@ describe('PublicResponseCache', () => {
 describe('PublicResponseCache: request log of answers given early', () => {
   const LIST = '{ services { totalCount } }';
   type Line = Record<string, unknown> & { msg?: string; reqId?: string; req?: Record<string, unknown> };
+  /** Calls `then` once `ready()` holds, or after 2 s without (the assertions after it then show what is missing). */
+  const once = (ready: () => boolean, then: () => void, deadline = Date.now() + 2000) => {
+    if (ready() || Date.now() > deadline) then();
+    else setTimeout(() => once(ready, then, deadline), 2);
+  };
 
   /** A server like the application's: our logger, Fastify's log controller given to Fastify and to the early path. */
   const start = async (level: 'info' | 'warn', trustProxy = false) => {
@@ -200,7 +205,8 @@ describe('PublicResponseCache: request log of answers given early', () => {
     const logController = new LogController();
     const app = Fastify({ loggerInstance: logger as FastifyBaseLogger, logController, genReqId: idOf, trustProxy });
     const cache = new PublicResponseCache(() => 1, () => '2026-12-05');
-    cache.installEarly(app.server, { requestId: idOf, standAside: () => false, requestLog: earlyRequestLog(app, logController, trustProxy) });
+    const early = { standAside: false };
+    cache.installEarly(app.server, { requestId: idOf, standAside: () => early.standAside, requestLog: earlyRequestLog(app, logController, trustProxy) });
     cache.register(app);
     app.addHook('onRequest', async (request, reply) => {
       reply.header('x-request-id', request.id);
@@ -210,7 +216,8 @@ describe('PublicResponseCache: request log of answers given early', () => {
     const port = (app.server.address() as AddressInfo).port;
     /**
      * One request on its own connection: the body with Content-Length (the early path may answer it) or chunked (it
-     * stands aside and Fastify answers); resolves with the response's request id once both of its lines are written.
+     * stands aside and Fastify answers); resolves with the response's request id once both of its lines are written
+     * (or after 2 s).
      */
     const send = (body: string, { chunked = false, headers = '' } = {}) =>
       new Promise<string>((resolve, reject) => {
@@ -221,8 +228,7 @@ describe('PublicResponseCache: request log of answers given early', () => {
         socket.on('end', () => {
           const id = /^x-request-id: (.*)\r$/m.exec(answer)![1];
           const written = () => (level === 'info' ? lines.some((l) => l.reqId === id && l.msg === 'request completed') : true);
-          const wait = () => (written() ? resolve(id) : setTimeout(wait, 2));
-          wait();
+          once(written, () => resolve(id));
         });
         const bytes = Buffer.from(body);
         const framing = chunked ? 'transfer-encoding: chunked' : `content-length: ${bytes.length}`;
@@ -242,7 +248,17 @@ describe('PublicResponseCache: request log of answers given early', () => {
           if (rest.msg === 'request completed') expect(typeof responseTime).toBe('number');
           return rest.req ? { ...rest, req: { ...rest.req, remotePort: typeof rest.req.remotePort } } : rest;
         });
-    return { app, cache, lines, send, linesOf };
+    /** A request that breaks off in its body; resolves once `count` lines with its request id are written (or after 2 s). */
+    const breakOff = (body: string, id: string, count: number) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        const bytes = Buffer.from(body);
+        socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\ncontent-length: ${bytes.length}\r\n\r\n`);
+        socket.write(bytes.subarray(0, 10), () => setTimeout(() => socket.destroy(), 20));
+        once(() => lines.filter((l) => l.reqId === id).length >= count, resolve);
+      });
+    return { app, cache, early, lines, send, breakOff, linesOf };
   };
   const counts = (cache: PublicResponseCache) => ({ hits: cache.hits, earlyHits: cache.earlyHits });
 
@@ -285,6 +301,24 @@ describe('PublicResponseCache: request log of answers given early', () => {
       expect(counts(cache)).toEqual({ hits: before.hits + 1, earlyHits: before.earlyHits + 1 });
       expect(early).toEqual(throughFastify);
       expect(early[0].req).toMatchObject({ host: 'lotse.example', remoteAddress: '203.0.113.9' });
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('hands a request whose body breaks off to Fastify, which logs it as when it had read the body itself', async () => {
+    const { app, cache, early, send, breakOff, linesOf } = await start('info');
+    try {
+      const body = JSON.stringify({ query: LIST, variables: { n: 4 } });
+      await send(body);
+      const before = counts(cache);
+      await breakOff(body, 'broken-early', 2);
+      early.standAside = true;
+      await breakOff(body, 'broken-fastify', 2);
+      expect(counts(cache)).toEqual(before);
+      const [fastify, broken] = [linesOf('broken-fastify'), linesOf('broken-early')];
+      expect(fastify.map((l) => l.msg)).toEqual(['incoming request', 'aborted']);
+      expect(broken).toEqual(fastify);
     } finally {
       await app.close();
     }

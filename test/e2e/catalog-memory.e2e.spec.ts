@@ -238,7 +238,7 @@ describe('cached catalog answers with the request log on', () => {
 
   /**
    * One request on its own connection, with Content-Length (the early path may answer it) or chunked (it stands
-   * aside); resolves with the response's x-request-id and body once Fastify's logger has had the time to write.
+   * aside); resolves with the response's x-request-id and body once its "request completed" line is written (or after 2 s).
    */
   const send = (options: { chunked?: boolean; headers?: string; logged?: boolean } = {}) =>
     new Promise<{ id: string; body: string }>((resolve, reject) => {
@@ -251,7 +251,9 @@ describe('cached catalog answers with the request log on', () => {
         expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
         const id = /^x-request-id: (.*)\r$/im.exec(answer)![1];
         const done = () => options.logged === false || lines.some((l) => l.reqId === id && l.msg === 'request completed');
-        const wait = () => (done() ? resolve({ id, body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }) : setTimeout(wait, 2));
+        // at most 2 s: without the lines the assertions after it show what is missing
+        const deadline = Date.now() + 2000;
+        const wait = () => (done() || Date.now() > deadline ? resolve({ id, body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }) : setTimeout(wait, 2));
         wait();
       });
       const framing = options.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`;
@@ -287,6 +289,32 @@ describe('cached catalog answers with the request log on', () => {
     expect(given.id).toBe('e2e-log-1');
     expect(cache.earlyHits).toBe(early + 2);
     expect(linesOf(given.id)).toEqual(expected.map((l) => ({ ...l, reqId: 'e2e-log-1' })));
+  });
+
+  it('hands a request whose body breaks off while the early path reads it to Fastify, which logs it as its own', async () => {
+    const cache = responseCacheOf(t.app)!;
+    const body = JSON.stringify({ query: QUERY });
+    await send();
+    const port = Number(new URL(t.baseUrl).port);
+    // the whole body announced (a stored length: the early path reads it) or one byte more (Fastify reads it)
+    const breakOff = (id: string, extra: number) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body) + extra}\r\n\r\n`);
+        socket.write(body.slice(0, 10), () => setTimeout(() => socket.destroy(), 20));
+        const deadline = Date.now() + 2000;
+        const wait = () => (lines.filter((l) => l.reqId === id).length >= 2 || Date.now() > deadline ? resolve() : setTimeout(wait, 2));
+        wait();
+      });
+    const [hits, early] = [cache.hits, cache.earlyHits];
+    await breakOff('e2e-broken-early', 0);
+    await breakOff('e2e-broken-fastify', 1);
+    expect([cache.hits, cache.earlyHits]).toEqual([hits, early]);
+    const fastify = linesOf('e2e-broken-fastify');
+    expect(fastify.map((l) => l.msg)[0]).toBe('incoming request');
+    expect(fastify).toHaveLength(2);
+    expect(linesOf('e2e-broken-early')).toEqual(fastify.map((l) => ({ ...l, reqId: 'e2e-broken-early' })));
   });
 
   it('writes no request line once Fastify logs at warn, and still answers early', async () => {
