@@ -87,9 +87,9 @@ export interface EarlyAnswerOptions {
  * without credentials whose Content-Length equals that of a stored request body is read by it and, on a hit, answered
  * with the same status, headers and bytes as below, without routing, hooks or body parsing, and with the request log
  * lines Fastify would write (`requestLog`); on a miss the body it read (or the error that broke it off) is handed on
- * to Fastify (`preParsing`) and the request goes the usual way. Any other request only costs it a look at its headers. The `preHandler` hook answers
- * hits for the requests the early path left alone (CORS, draining, a URL with a query string, a body without
- * Content-Length) and notes the key of a cacheable miss, which `onSend` stores.
+ * to Fastify (`preParsing`) and the request goes the usual way. Any other request only costs it a look at its
+ * headers. The `preHandler` hook answers hits for the requests the early path left alone (CORS, draining, a URL with
+ * a query string, a body without Content-Length) and notes the key of a cacheable miss, which `onSend` stores.
  */
 export class PublicResponseCache {
   private readonly responses = new LRUCache<string, Answer>({
