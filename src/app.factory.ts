@@ -7,7 +7,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { MikroORM, RequestContext } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
-import type { FastifyRequest } from 'fastify';
+import { LogController, type FastifyRequest } from 'fastify';
 import fastifyMultipart from '@fastify/multipart';
 import { AppModule } from './app.module.js';
 import { authenticate } from './auth/authenticate.js';
@@ -20,6 +20,7 @@ import { LotseError } from './common/errors/lotse.error.js';
 import { HttpDrain } from './common/http/drain.js';
 import { setJsonLimits } from './common/json-bounds.js';
 import { NestPinoLogger } from './common/logging/logger.js';
+import { earlyRequestLog } from './common/logging/request-log.js';
 import { sendRestError } from './common/http/http-exception.filter.js';
 import { documentNesting } from './graphql/document-nesting.js';
 import { isImportOnly, LARGE_BODY, queryInPrefix } from './graphql/operation-body-limit.js';
@@ -121,8 +122,12 @@ function gateOnOperation(payload: NodeJS.ReadableStream, prefixBytes: number): N
 
 /** Builds the Nest application on Fastify with every HTTP-level rule; `main.ts` and the tests share it. */
 export async function createApp({ config, databaseUrl, logger, ormHooks }: CreateAppOptions): Promise<NestFastifyApplication> {
+  // Fastify's request log ("incoming request", "request completed"); the early path below writes its lines through
+  // the same controller
+  const logController = new LogController();
   const adapter = new LotseFastifyAdapter({
     loggerInstance: logger,
+    logController,
     bodyLimit: config.bodyLimitBytes,
     requestIdHeader: false,
     genReqId: requestIdOf,
@@ -135,15 +140,16 @@ export async function createApp({ config, databaseUrl, logger, ormHooks }: Creat
   const fastify = adapter.getInstance();
   // Anonymous public catalog queries answered from a bounded cache of whole responses per catalog generation
   // (src/graphql/response-cache.ts). Its early path runs before Fastify's handler and so before everything registered
-  // below; it stands aside whenever a request must pass what it skips: Fastify's request log (LOG_LEVEL info or
-  // lower), the CORS hook, the drain and Nest's 503 while shutting down.
+  // below; it writes Fastify's request log lines itself (src/common/logging/request-log.ts) and stands aside whenever
+  // a request must pass what it skips: the CORS hook, the drain and Nest's 503 while shutting down.
   // the catalog store exists once the application is created, below
   const catalog: { store?: CatalogStoreService } = {};
   const responseCache = new PublicResponseCache(() => catalog.store?.generation ?? -1, currentBerlinDate);
   const corsOn = config.corsOrigins.length > 0;
   responseCache.installEarly(fastify.server, {
     requestId: requestIdOf,
-    standAside: () => corsOn || drain.isDraining || adapter.shuttingDown || logger.isLevelEnabled('info'),
+    standAside: () => corsOn || drain.isDraining || adapter.shuttingDown,
+    requestLog: earlyRequestLog(fastify, logController, config.trustProxy),
   });
   responseCache.register(fastify);
   const drain = new HttpDrain(fastify.server);

@@ -1,8 +1,10 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Kind, parse, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import { LRUCache } from 'lru-cache';
+import type { EarlyRequestLog } from '../common/logging/request-log.js';
 
 /** Root fields whose answer depends only on the request, the catalog generation and the day. */
 export const PUBLIC_CATALOG_FIELDS: ReadonlySet<string> = new Set([
@@ -30,6 +32,10 @@ const PENDING = Symbol('lotse.responseCache');
 const RAW_BODY = Symbol('lotse.rawBody');
 /** On the Node request: the body the early path read for a request it did not answer. */
 const READ_EARLY = Symbol('lotse.readEarly');
+/** On the Node request: the error that broke its body off while the early path read it. */
+const BROKEN_EARLY = Symbol('lotse.brokenEarly');
+
+type ReadEarly = IncomingMessage & { [READ_EARLY]?: Buffer; [BROKEN_EARLY]?: Error };
 
 /** The media type every GraphQL POST must declare (the rest is refused with 415 before the body is read). */
 export const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
@@ -58,9 +64,11 @@ export interface EarlyAnswerOptions {
   requestId: (request: IncomingMessage) => string;
   /**
    * True while the early path must leave every request to Fastify: when something else has to see each request
-   * (Fastify's request log at info, CORS headers) or the server is draining or shutting down (`Connection: close`, 503).
+   * (CORS headers) or the server is draining or shutting down (`Connection: close`, 503).
    */
   standAside: () => boolean;
+  /** Writes for each answer given early the request log lines Fastify writes for the answers it gives. */
+  requestLog?: EarlyRequestLog;
 }
 
 /**
@@ -77,10 +85,11 @@ export interface EarlyAnswerOptions {
  *
  * Hits are answered at two places. The early path (`answerEarly`) runs before Fastify: a POST to exactly `/graphql`
  * without credentials whose Content-Length equals that of a stored request body is read by it and, on a hit, answered
- * with the same status, headers and bytes as below, without routing, hooks, body parsing or logging; on a miss the
- * body it read is handed on to Fastify (`preParsing`) and the request goes the usual way. Any other request only
- * costs it a look at its headers. The `preHandler` hook answers hits for the requests the early path left alone
- * (request logging on, CORS, a URL with a query string) and notes the key of a cacheable miss, which `onSend` stores.
+ * with the same status, headers and bytes as below, without routing, hooks or body parsing, and with the request log
+ * lines Fastify would write (`requestLog`); on a miss the body it read (or the error that broke it off) is handed on
+ * to Fastify (`preParsing`) and the request goes the usual way. Any other request only costs it a look at its
+ * headers. The `preHandler` hook answers hits for the requests the early path left alone (CORS, draining, a URL with
+ * a query string, a body without Content-Length) and notes the key of a cacheable miss, which `onSend` stores.
  */
 export class PublicResponseCache {
   private readonly responses = new LRUCache<string, Answer>({
@@ -118,8 +127,10 @@ export class PublicResponseCache {
       parseJson(request, text, done);
     });
     fastify.addHook('preParsing', (request, _reply, payload, done) => {
-      const body = (request.raw as IncomingMessage & { [READ_EARLY]?: Buffer })[READ_EARLY];
-      done(null, body === undefined ? payload : replay(body));
+      const raw = request.raw as ReadEarly;
+      const body = raw[READ_EARLY];
+      const broken = raw[BROKEN_EARLY];
+      done(null, body !== undefined ? replay(body) : broken !== undefined ? failing(broken) : payload);
     });
     fastify.addHook('preHandler', async (request, reply) => this.answer(request, reply));
     fastify.addHook('onSend', async (request, reply, payload) => {
@@ -162,6 +173,11 @@ export class PublicResponseCache {
       next(request, response);
       return;
     }
+    // when Fastify would have taken the request up: the start of `responseTime` in the request log
+    const startedAt = options.requestLog === undefined ? 0 : performance.now();
+    // the client's address is read while the connection is open (Node then keeps it on the socket), as Fastify reads it
+    // for "incoming request": a request that breaks off and is handed on afterwards still has it in its log
+    if (options.requestLog !== undefined) void request.socket.remoteAddress;
     const chunks: Buffer[] = [];
     let size = 0;
     const onData = (chunk: Buffer) => {
@@ -174,20 +190,25 @@ export class PublicResponseCache {
       const body = chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size);
       const answer = options.standAside() ? undefined : this.lookup(cacheKey(body.toString('utf8'), headers['accept-language'], this.today()));
       if (answer === undefined) {
-        (request as IncomingMessage & { [READ_EARLY]?: Buffer })[READ_EARLY] = body;
+        (request as ReadEarly)[READ_EARLY] = body;
         next(request, response);
         return;
       }
       this.hits += 1;
       this.earlyHits += 1;
+      const requestId = options.requestId(request);
+      options.requestLog?.(request, response, requestId, startedAt);
       // the headers Fastify sends for the same answer, in its order (x-request-id from the onRequest hook)
-      response.writeHead(200, { 'x-request-id': options.requestId(request), 'content-type': CONTENT_TYPE, 'content-length': String(answer.bytes) });
+      response.writeHead(200, { 'x-request-id': requestId, 'content-type': CONTENT_TYPE, 'content-length': String(answer.bytes) });
       response.end(answer.body);
     };
-    // a request that breaks off while its body is read gets no answer: its connection is gone
-    const onError = () => {
+    // a request that breaks off while its body is read goes on to Fastify with the error, which Fastify's body reader
+    // then meets as it would have (its request log, the error handler's, no answer: the connection is gone)
+    const onError = (error: Error) => {
       request.removeListener('data', onData);
       request.removeListener('end', onEnd);
+      (request as ReadEarly)[BROKEN_EARLY] = error;
+      next(request, response);
     };
     request.on('data', onData);
     request.once('end', onEnd);
@@ -272,6 +293,15 @@ function replay(body: Buffer): Readable {
   stream.push(body);
   stream.push(null);
   return stream;
+}
+
+/** A request stream that fails with `error` once read, as the request whose body broke off failed for the early path. */
+function failing(error: Error): Readable {
+  return new Readable({
+    read() {
+      this.destroy(error);
+    },
+  });
 }
 
 /** Whether the operation to run is a query that selects only public catalog root fields (no fragments at the root). */

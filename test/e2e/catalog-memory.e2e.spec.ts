@@ -216,3 +216,122 @@ describe('catalog from memory', () => {
     });
   });
 });
+
+/**
+ * With the request log on (LOG_LEVEL info, the default), a cached answer is still given before Fastify, and it
+ * writes the lines Fastify writes for the same request, read back from the application's log.
+ */
+describe('cached catalog answers with the request log on', () => {
+  type Line = Record<string, unknown> & { msg?: string; reqId?: string; req?: Record<string, unknown> };
+  const QUERY = '{ service(id: "fahrzeug-zulassen") { id title area { name } } }';
+  let t: TestApp;
+  const lines: Line[] = [];
+
+  beforeAll(async () => {
+    t = await startTestApp({
+      env: { LOG_LEVEL: 'info', QUEUE_ENABLED: 'false', CATALOG_POLL_SECONDS: '3600' },
+      logDestination: { write: (line: string) => lines.push(JSON.parse(line) as Line) },
+    });
+    await t.app.get(CatalogSyncService).sync(defaultCatalogDir());
+  });
+  afterAll(() => t.close());
+
+  /**
+   * One request on its own connection, with Content-Length (the early path may answer it) or chunked (it stands
+   * aside); resolves with the response's x-request-id and body once its "request completed" line is written (or after 2 s).
+   */
+  const send = (options: { chunked?: boolean; headers?: string; logged?: boolean } = {}) =>
+    new Promise<{ id: string; body: string }>((resolve, reject) => {
+      const body = Buffer.from(JSON.stringify({ query: QUERY }));
+      const socket = connect(Number(new URL(t.baseUrl).port), '127.0.0.1');
+      let answer = '';
+      socket.setEncoding('utf8').on('data', (chunk: string) => (answer += chunk));
+      socket.on('error', reject);
+      socket.on('end', () => {
+        expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+        const id = /^x-request-id: (.*)\r$/im.exec(answer)![1];
+        const done = () => options.logged === false || lines.some((l) => l.reqId === id && l.msg === 'request completed');
+        // at most 2 s: without the lines the assertions after it show what is missing
+        const deadline = Date.now() + 2000;
+        const wait = () => (done() || Date.now() > deadline ? resolve({ id, body: answer.slice(answer.indexOf('\r\n\r\n') + 4) }) : setTimeout(wait, 2));
+        wait();
+      });
+      const framing = options.chunked ? 'transfer-encoding: chunked' : `content-length: ${body.length}`;
+      socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nconnection: close\r\ncontent-type: application/json\r\n${options.headers ?? ''}${framing}\r\n\r\n`);
+      socket.end(options.chunked ? Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]) : body);
+    });
+  /** The request lines of one request id, without time, time taken and client port. */
+  const linesOf = (id: string) =>
+    lines
+      .filter((l) => l.reqId === id)
+      .map(({ time: _time, responseTime, ...rest }) => {
+        if (rest.msg === 'request completed') expect(typeof responseTime).toBe('number');
+        return rest.req ? { ...rest, req: { ...rest.req, remotePort: typeof rest.req.remotePort } } : rest;
+      });
+
+  it('answers a hit before Fastify and writes the lines Fastify writes for it', async () => {
+    const cache = responseCacheOf(t.app)!;
+    const stored = await send();
+    const [hits, early] = [cache.hits, cache.earlyHits];
+    const fastify = await send({ chunked: true });
+    expect([cache.hits, cache.earlyHits]).toEqual([hits + 1, early]);
+    const answered = await send();
+    expect([cache.hits, cache.earlyHits]).toEqual([hits + 2, early + 1]);
+    expect(answered.body).toBe(stored.body);
+    // a new request id each (genReqId), in the lines as in the header
+    expect(answered.id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set([stored.id, fastify.id, answered.id]).size).toBe(3);
+    const expected = linesOf(fastify.id).map((l) => ({ ...l, reqId: answered.id }));
+    expect(expected.map((l) => l.msg)).toEqual(['incoming request', 'request completed']);
+    expect(linesOf(answered.id)).toEqual(expected);
+    // the client's request id
+    const given = await send({ headers: 'x-request-id: e2e-log-1\r\n' });
+    expect(given.id).toBe('e2e-log-1');
+    expect(cache.earlyHits).toBe(early + 2);
+    expect(linesOf(given.id)).toEqual(expected.map((l) => ({ ...l, reqId: 'e2e-log-1' })));
+  });
+
+  it('hands a request whose body breaks off while the early path reads it to Fastify, which logs it as its own', async () => {
+    const cache = responseCacheOf(t.app)!;
+    const body = JSON.stringify({ query: QUERY });
+    await send();
+    const port = Number(new URL(t.baseUrl).port);
+    // the whole body announced (a stored length: the early path reads it) or one byte more (Fastify reads it)
+    const breakOff = (id: string, extra: number) =>
+      new Promise<void>((resolve) => {
+        const socket = connect(port, '127.0.0.1');
+        socket.on('error', () => undefined);
+        socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body) + extra}\r\n\r\n`);
+        socket.write(body.slice(0, 10), () => setTimeout(() => socket.destroy(), 20));
+        const deadline = Date.now() + 2000;
+        const wait = () => (lines.filter((l) => l.reqId === id).length >= 2 || Date.now() > deadline ? resolve() : setTimeout(wait, 2));
+        wait();
+      });
+    const [hits, early] = [cache.hits, cache.earlyHits];
+    await breakOff('e2e-broken-early', 0);
+    await breakOff('e2e-broken-fastify', 1);
+    expect([cache.hits, cache.earlyHits]).toEqual([hits, early]);
+    const fastify = linesOf('e2e-broken-fastify');
+    expect(fastify.map((l) => l.msg)[0]).toBe('incoming request');
+    expect(fastify).toHaveLength(2);
+    expect(linesOf('e2e-broken-early')).toEqual(fastify.map((l) => ({ ...l, reqId: 'e2e-broken-early' })));
+  });
+
+  it('writes no request line once Fastify logs at warn, and still answers early', async () => {
+    const cache = responseCacheOf(t.app)!;
+    await send();
+    const log = t.app.getHttpAdapter().getInstance().log;
+    log.level = 'warn';
+    try {
+      const early = cache.earlyHits;
+      const count = lines.length;
+      const { id } = await send({ logged: false });
+      await send({ chunked: true, logged: false });
+      expect(cache.earlyHits).toBe(early + 1);
+      expect(linesOf(id)).toEqual([]);
+      expect(lines.length).toBe(count);
+    } finally {
+      log.level = 'info';
+    }
+  });
+});

@@ -1,5 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { Server } from 'node:http';
+import type { DestinationStream } from 'pino';
 import { closeApp, createApp, drainOf } from '../../src/app.factory.js';
 import { createRootLogger } from '../../src/common/logging/logger.js';
 import { loadConfig, type AppConfig } from '../../src/config/config.js';
@@ -30,10 +31,10 @@ export const allowReceivers = (...urls: string[]): Record<string, string> => ({
 
 /**
  * The whole application on a free port, over real HTTP, with a database of its own
- * (or `databaseUrl` when given). `env` overrides configuration variables.
+ * (or `databaseUrl` when given). `env` overrides configuration variables; the log goes to `logDestination` when given.
  */
 export async function startTestApp(
-  options: { env?: Record<string, string>; databaseUrl?: string; onQuery?: (sql: string) => void } = {},
+  options: { env?: Record<string, string>; databaseUrl?: string; onQuery?: (sql: string) => void; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const owned = options.databaseUrl ? undefined : await createTestDatabase();
   const databaseUrl = options.databaseUrl ?? owned!.url;
@@ -47,7 +48,7 @@ export async function startTestApp(
     CATALOG_SYNC_ON_START: 'false',
     ...options.env,
   });
-  const app = await createApp({ config, databaseUrl, logger: createRootLogger(config), ormHooks: { onQuery: options.onQuery } });
+  const app = await createApp({ config, databaseUrl, logger: createRootLogger(config, options.logDestination), ormHooks: { onQuery: options.onQuery } });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

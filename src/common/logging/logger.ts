@@ -1,15 +1,19 @@
-import { pino, type Logger as PinoLogger } from 'pino';
+import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
 import type { AppConfig } from '../../config/config.js';
 
-/** One pino instance for the whole process: Fastify's request logs and Nest's own logs share it. */
-export function createRootLogger(config: Pick<AppConfig, 'logLevel'>): PinoLogger {
-  return pino({
+/**
+ * One pino instance for the whole process: Fastify's request logs and Nest's own logs share it. Written to standard
+ * output, or to `destination` (tests read the lines there).
+ */
+export function createRootLogger(config: Pick<AppConfig, 'logLevel'>, destination?: DestinationStream): PinoLogger {
+  const options = {
     level: config.logLevel,
     base: { service: 'lotse' },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-  });
+  };
+  return destination === undefined ? pino(options) : pino(options, destination);
 }
 
 /** Adapts pino to Nest's LoggerService so framework messages are structured JSON too. */
