@@ -303,6 +303,7 @@ describe('cached catalog answers with the request log on', () => {
         socket.on('error', () => undefined);
         socket.write(`POST /graphql HTTP/1.1\r\nhost: x\r\nx-request-id: ${id}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body) + extra}\r\n\r\n`);
         socket.write(body.slice(0, 10), () => setTimeout(() => socket.destroy(), 20));
+        // a second line would be a wrong one (see below): waits for it up to 2 s
         const deadline = Date.now() + 2000;
         const wait = () => (lines.filter((l) => l.reqId === id).length >= 2 || Date.now() > deadline ? resolve() : setTimeout(wait, 2));
         wait();
@@ -312,8 +313,9 @@ describe('cached catalog answers with the request log on', () => {
     await breakOff('e2e-broken-fastify', 1);
     expect([cache.hits, cache.earlyHits]).toEqual([hits, early]);
     const fastify = linesOf('e2e-broken-fastify');
-    expect(fastify.map((l) => l.msg)[0]).toBe('incoming request');
-    expect(fastify).toHaveLength(2);
+    // only "incoming request": the broken-off body is the client's doing (BAD_REQUEST, nobody reads the answer), not
+    // logged as "database unavailable" (its ECONNRESET once was; breakOff waits 2 s for a second line)
+    expect(fastify.map((l) => l.msg)).toEqual(['incoming request']);
     expect(linesOf('e2e-broken-early')).toEqual(fastify.map((l) => ({ ...l, reqId: 'e2e-broken-early' })));
   });
 

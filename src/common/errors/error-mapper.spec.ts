@@ -36,6 +36,19 @@ describe('toClientError', () => {
     expect(toClientError(error)).toMatchObject({ code: 'SERVICE_UNAVAILABLE', status: 503, unexpected: false });
   });
 
+  it('does not mistake a client that broke off its request body for a lost database', () => {
+    // what Node destroys the request with (connResetException('aborted')), as it reaches us wrapped or not
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    for (const error of [aborted, new GraphQLError('wrapped', { originalError: aborted })]) {
+      expect(isDatabaseUnavailable(error)).toBe(false);
+      expect(toClientError(error)).toMatchObject({ code: 'BAD_REQUEST', status: 400, unexpected: false });
+    }
+    // the database's own connection reset stays an outage
+    const reset = Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET', syscall: 'read' });
+    expect(isDatabaseUnavailable(reset)).toBe(true);
+    expect(toClientError(reset)).toMatchObject({ code: 'SERVICE_UNAVAILABLE' });
+  });
+
   it('does not mistake a constraint violation for an outage', () => {
     const error = Object.assign(new Error('duplicate key value violates unique constraint'), { code: '23505' });
     expect(isDatabaseUnavailable(error)).toBe(false);

@@ -64,7 +64,19 @@ function errorChain(error: unknown): unknown[] {
   return chain;
 }
 
+/**
+ * The client broke off its request while its body was being read: Node destroys the request with
+ * `Error('aborted')`, code ECONNRESET (`_http_server`'s abortIncoming). The code alone would read as a lost database.
+ */
+export function isClientAbort(error: unknown): boolean {
+  return errorChain(error).some((e) => {
+    const { code, message } = e as { code?: unknown; message?: unknown };
+    return code === 'ECONNRESET' && message === 'aborted';
+  });
+}
+
 export function isDatabaseUnavailable(error: unknown): boolean {
+  if (isClientAbort(error)) return false;
   return errorChain(error).some((e) => {
     const { code, message, name } = e as { code?: unknown; message?: unknown; name?: unknown };
     if (name === 'ConnectionException') return true;
@@ -88,6 +100,8 @@ export function toClientError(error: unknown): ClientError {
   const lotse = chain.find((e): e is LotseError => e instanceof LotseError);
   if (lotse) return make(lotse.code, lotse.message, lotse.details, false, lotse.en);
 
+  // nobody reads the answer to a request the client broke off; it is the client's doing, not an outage
+  if (isClientAbort(error)) return make(ErrorCode.BAD_REQUEST);
   if (isDatabaseUnavailable(error)) return make(ErrorCode.SERVICE_UNAVAILABLE);
 
   for (const e of chain) {
