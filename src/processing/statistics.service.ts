@@ -35,8 +35,9 @@ export class StatisticsService {
     // the organisation and its units
     const orgs = organisationId === principal.organisationId ? visible : [organisationId];
     const rows = await this.em.getConnection().execute<Row[]>(
-      `with period as (select (?::date)::timestamptz at time zone 'Europe/Berlin' as start_at,
-                              ((?::date + 1)::timestamptz) at time zone 'Europe/Berlin' as end_at),
+      // the days are Berlin's: midnight there as an instant (a timestamp without zone, read as Berlin time)
+      `with period as (select (?::date)::timestamp at time zone 'Europe/Berlin' as start_at,
+                              (?::date + 1)::timestamp at time zone 'Europe/Berlin' as end_at),
        scoped as (select s.* from submission s where s.organisation_id = any(array[?]::text[])),
        decisions as (
          select e.submission_id, e.to_status, e.created_at as decided_at, sc.service_id,

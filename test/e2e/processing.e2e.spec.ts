@@ -239,5 +239,36 @@ describe('caseworkers, applicants and the workflow', () => {
     expect((await fetch(url, { headers: town })).status).toBe(403);
     expect((await fetch(url.replace('03453004', '03453'), { headers: supervisor })).status).toBe(404);
   });
+
+  it('counts Kennzahlen by Berlin days, in winter and in summer time', async () => {
+    const supervisor = await bearer(t.config, Role.SUPERVISOR, '03453004');
+    const q = 'query($o: ID!, $f: Date!, $t: Date!) { statistics(organisationId: $o, from: $f, to: $t) { total { received } } }';
+    const received = async (day: string) => (await t.gql<Json>(q, { o: '03453004', f: day, t: day }, supervisor)).body.data!.statistics.total.received as number;
+    // received at these instants (UTC); Berlin is UTC+1 on 15 January and UTC+2 on 15 July
+    const instants = [
+      '2026-01-14T22:30:00Z', // 14 January 23:30 in Berlin
+      '2026-01-14T23:30:00Z', // 15 January 00:30
+      '2026-01-15T00:30:00Z', // 15 January 01:30
+      '2026-01-15T22:59:59Z', // 15 January 23:59:59
+      '2026-01-15T23:00:00Z', // 16 January 00:00
+      '2026-07-14T22:30:00Z', // 15 July 00:30
+      '2026-07-15T21:30:00Z', // 15 July 23:30
+      '2026-07-15T22:30:00Z', // 16 July 00:30
+    ];
+    const ids: string[] = [];
+    for (const [i, at] of instants.entries()) {
+      const { referenceNumber } = await submit({ ...VALID, name: `Stichtag ${i}` });
+      const id = await idOf(referenceNumber);
+      ids.push(id);
+      await withClient(t.databaseUrl, (c) => c.query('update submission set submitted_at = $2 where id = $1', [id, at]));
+    }
+    try {
+      expect([await received('2026-01-14'), await received('2026-01-15'), await received('2026-01-16')]).toEqual([1, 3, 1]);
+      expect([await received('2026-07-14'), await received('2026-07-15'), await received('2026-07-16')]).toEqual([0, 2, 1]);
+    } finally {
+      // the other tests count today's cases
+      await withClient(t.databaseUrl, (c) => c.query('update submission set submitted_at = now() where id = any($1::uuid[])', [ids]));
+    }
+  });
 });
 
