@@ -57,18 +57,24 @@ function kindOf(snapshot: HeapSnapshotJson, l: Layout, offset: number): string {
   return `${type}:${type === 'code' ? name.replace(/\d+/g, '#') : name.slice(0, 80)}`;
 }
 
-/** Count and self size of every kind of node. */
-export function summarise(snapshot: HeapSnapshotJson): Map<string, Tally> {
+/** Count and self size by kind of the nodes of `snapshot` that `keep` (given a node's offset) admits. */
+function tally(snapshot: HeapSnapshotJson, keep: (offset: number) => boolean = () => true): Map<string, Tally> {
   const l = layout(snapshot);
   const tallies = new Map<string, Tally>();
   for (let offset = 0; offset < snapshot.nodes.length; offset += l.stride) {
+    if (!keep(offset)) continue;
     const kind = kindOf(snapshot, l, offset);
-    const tally = tallies.get(kind) ?? { count: 0, bytes: 0 };
-    tally.count += 1;
-    tally.bytes += snapshot.nodes[offset + l.selfSize];
-    tallies.set(kind, tally);
+    const entry = tallies.get(kind) ?? { count: 0, bytes: 0 };
+    entry.count += 1;
+    entry.bytes += snapshot.nodes[offset + l.selfSize];
+    tallies.set(kind, entry);
   }
   return tallies;
+}
+
+/** Count and self size of every kind of node. */
+export function summarise(snapshot: HeapSnapshotJson): Map<string, Tally> {
+  return tally(snapshot);
 }
 
 export interface Change {
@@ -105,17 +111,10 @@ export function survivors(first: HeapSnapshotJson, middle: HeapSnapshotJson, las
   const before = ids(first);
   const after = ids(last);
   const l = layout(middle);
-  const tallies = new Map<string, Tally>();
-  for (let offset = 0; offset < middle.nodes.length; offset += l.stride) {
+  return tally(middle, (offset) => {
     const id = middle.nodes[offset + l.id];
-    if (before.has(id) || !after.has(id) || l.types[middle.nodes[offset + l.type]] === 'native') continue;
-    const kind = kindOf(middle, l, offset);
-    const tally = tallies.get(kind) ?? { count: 0, bytes: 0 };
-    tally.count += 1;
-    tally.bytes += middle.nodes[offset + l.selfSize];
-    tallies.set(kind, tally);
-  }
-  return tallies;
+    return !before.has(id) && after.has(id) && l.types[middle.nodes[offset + l.type]] !== 'native';
+  });
 }
 
 const kib = (bytes: number) => (bytes / 1024).toFixed(1).padStart(9);
