@@ -4,6 +4,7 @@ import pg from 'pg';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/config.js';
 import { DATABASE_URL } from '../database/database.module.js';
+import { LoopAwareClient } from '../database/loop-aware-timeout.js';
 import { CatalogSnapshot } from './catalog-snapshot.js';
 import { CATALOG_CHANNEL } from './catalog-generation.js';
 import { ErrorCode } from '../common/errors/error-code.js';
@@ -108,9 +109,9 @@ export class CatalogStoreService implements OnModuleInit, OnModuleDestroy {
 
   private async listen(): Promise<void> {
     if (this.closed) return;
-    const client = new pg.Client({
+    const client = new LoopAwareClient({
       connectionString: this.databaseUrl,
-      connectionTimeoutMillis: this.config.dbConnectTimeoutMs,
+      loopAwareConnectTimeoutMillis: this.config.dbConnectTimeoutMs,
       keepAlive: true,
       application_name: 'lotse-catalog-listener',
     });

@@ -5,6 +5,8 @@ import { ReflectMetadataProvider } from '@mikro-orm/decorators/legacy';
 import { projectRoot, runningFromSources } from '../common/project-root.js';
 import type { AppConfig } from '../config/config.js';
 import { ENTITIES } from './entities.js';
+import type pg from 'pg';
+import { loopAwareCheckout } from './loop-aware-timeout.js';
 import { PreparingClient } from './prepared-statements.js';
 
 /** DB_POOL_MIN's default, also for callers that give no minimum (CLIs, tests). */
@@ -43,13 +45,17 @@ export function ormConfig(url: string, settings: DatabaseSettings, hooks: OrmHoo
     // stored functions are written by hand in migrations (lotse_reference_number); the schema diff leaves them alone
     schemaGenerator: { ignoreRoutines: true },
     // connections idle for 30 s are closed down to DB_POOL_MIN (opened on demand, then kept): opening one takes
-    // several round trips and, with the event loop busy, can overrun DB_CONNECT_TIMEOUT_MS (see README, Connection pool)
+    // several round trips (see README, Connection pool)
     pool: { min: Math.min(settings.dbPoolMin ?? DEFAULT_POOL_MIN, settings.dbPoolMax), max: settings.dbPoolMax, idleTimeoutMillis: 30_000 },
     driverOptions: {
       // sends the hot paths' statements as prepared statements (see prepared-statements.ts)
       Client: PreparingClient,
-      // fail fast while the database is unreachable instead of queueing requests forever
-      connectionTimeoutMillis: settings.dbConnectTimeoutMs,
+      // fail fast while the database is unreachable instead of queueing requests forever: a checkout and a new
+      // connection's attempt each within DB_CONNECT_TIMEOUT_MS, counted loop-aware (loop-aware-timeout.ts); pg's and
+      // pg-pool's own timers (which count a stalled event loop) stay off
+      connectionTimeoutMillis: 0,
+      loopAwareConnectTimeoutMillis: settings.dbConnectTimeoutMs,
+      onPoolCreated: (pool: pg.Pool) => loopAwareCheckout(pool, settings.dbConnectTimeoutMs),
       statement_timeout: settings.dbStatementTimeoutMs,
       application_name: 'lotse',
       keepAlive: true,

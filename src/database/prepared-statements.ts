@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import pg from 'pg';
+import { LoopAwareClient } from './loop-aware-timeout.js';
 import { CompiledQuery, type Kysely, type Transaction } from 'kysely';
 import type { EntityManager } from '@mikro-orm/postgresql';
 
@@ -47,8 +47,8 @@ export function numberedPlaceholders(sql: string): string {
   return out;
 }
 
-/** pg's client, sending registered statement texts as named (prepared) statements. */
-export class PreparingClient extends pg.Client {
+/** pg's client, sending registered statement texts as named (prepared) statements (its connect timed loop-aware). */
+export class PreparingClient extends LoopAwareClient {
   // pg's query has many overloads; only (text, values[, callback]) with a registered text is changed
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   override query(config: any, values?: any, callback?: any): any {

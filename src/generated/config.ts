@@ -45,7 +45,7 @@ export interface AppConfig {
    */
   dbPoolMin: number;
   /**
-   * DB_CONNECT_TIMEOUT_MS: how long a request waits for a database connection before it fails.
+   * DB_CONNECT_TIMEOUT_MS: how long a request waits for a database connection before it fails, counted while the event loop is free (a stall of synchronous work does not count).
    */
   dbConnectTimeoutMs: number;
   /**

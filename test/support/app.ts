@@ -44,9 +44,8 @@ export async function startTestApp(
     PORT: '0',
     HOST: '127.0.0.1',
     DATABASE_URL: databaseUrl,
-    // the production default (2000 ms), not less: pg-pool's connect timer runs on the event loop, so a test process
-    // busy for that long (schema compiles, parallel suites on two cores) fails a new connection that the database
-    // would have accepted (README, Connection pool). The outage tests set 1000 themselves.
+    // DB_CONNECT_TIMEOUT_MS: the production default (2000 ms), counted on the free event loop (README, Connection
+    // pool). The outage tests set 1000 themselves.
     CATALOG_SYNC_ON_START: 'false',
     ...options.env,
   });
