@@ -1,4 +1,24 @@
-import { parseCpuList, parseSmaps } from './machine.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { projectRoot } from '../src/common/project-root.js';
+import { parseCpuList, parseSmaps, serviceNodeFlags } from './machine.js';
+
+describe('serviceNodeFlags', () => {
+  it('reads the flags of start:prod, which npm start (serve) runs too, so the bench starts the service as users do', () => {
+    const { scripts } = JSON.parse(readFileSync(join(projectRoot(), 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+    const flags = serviceNodeFlags(scripts);
+    expect(flags).toContain('--max-semi-space-size=16');
+    expect(scripts.serve).toMatch(/&& node /);
+    expect(serviceNodeFlags({ 'start:prod': scripts.serve })).toEqual(flags);
+  });
+
+  it('takes no flags, several, and refuses a script that does not start the service', () => {
+    expect(serviceNodeFlags({ 'start:prod': 'node dist/src/main.js' })).toEqual([]);
+    expect(serviceNodeFlags({ 'start:prod': 'npm run build && node --a=1 --b dist/src/main.js' })).toEqual(['--a=1', '--b']);
+    expect(() => serviceNodeFlags({ 'start:prod': 'node dist/src/other.js' })).toThrow(/start:prod/);
+    expect(() => serviceNodeFlags({})).toThrow(/start:prod/);
+  });
+});
 
 describe('parseCpuList', () => {
   it('reads the kernel’s CPU lists (Cpus_allowed_list)', () => {

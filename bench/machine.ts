@@ -7,6 +7,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
+import { join } from 'node:path';
 
 export interface CpuPlan {
   pinned: boolean;
@@ -43,6 +44,21 @@ export function cpuPlan(): CpuPlan {
     serverCpus: server.join(','),
     loadCpus: String(load),
   };
+}
+
+/**
+ * The Node flags the service runs with, read from package.json's `start:prod` (`npm start` runs the same after
+ * building, see machine.spec.ts): the bench measures the service as it is started.
+ */
+export function serviceNodeFlags(scripts: Record<string, string>): string[] {
+  const match = /(?:^|&&\s*)node((?:\s+--\S+)*)\s+dist\/src\/main\.js\s*$/.exec(scripts['start:prod'] ?? '');
+  if (!match) throw new Error('package.json: start:prod does not run `node [flags] dist/src/main.js`');
+  return match[1].split(/\s+/).filter(Boolean);
+}
+
+/** {@link serviceNodeFlags} of the project's package.json. */
+export function projectServiceFlags(root: string): string[] {
+  return serviceNodeFlags((JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts);
 }
 
 /** The command and arguments that run `node args…` on `cpus` (plain node when not pinned). */

@@ -31,7 +31,7 @@ import { freePort, reachableTempDir, startThrowawayCluster, type ThrowawayCluste
 import { exportBench } from './export.js';
 import { importBench } from './import.js';
 import { failed, runLoad, type LoadResult, type LoadTarget } from './load.js';
-import { cpuPlan, machineInfo, nodeCommand, pinProcess, procMemory, smapsBreakdown } from './machine.js';
+import { cpuPlan, machineInfo, nodeCommand, pinProcess, procMemory, projectServiceFlags, smapsBreakdown } from './machine.js';
 import {
   missingKeys,
   parseOnly,
@@ -52,6 +52,8 @@ import { uploadBench } from './uploads.js';
 import { startReceiver, webhookBench } from './webhooks.js';
 
 const ROOT = projectRoot();
+/** The service's Node flags as `npm start` gives them. */
+const SERVICE_FLAGS = projectServiceFlags(ROOT);
 const DIST_BENCH = join(ROOT, 'dist', 'bench');
 
 function setting(name: string, fallback: number): number {
@@ -83,7 +85,7 @@ const startedAt = Date.now();
 const plan = cpuPlan();
 const machine = machineInfo(plan);
 console.log(`bench: ${plan.reason}; load average at start ${machine.loadAverageAtStart.one}`);
-console.log(`bench: sections ${[...only].join(', ')}; ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} rounds, soak ${SOAK_S} s`);
+console.log(`bench: sections ${[...only].join(', ')}; ${CONNECTIONS} connections, ${DURATION} s a run, ${ROUNDS} rounds, soak ${SOAK_S} s; service started with node ${SERVICE_FLAGS.join(' ') || '(no flags)'}`);
 pinProcess(plan, process.pid, plan.loadCpus);
 
 const problems: string[] = [];
@@ -135,7 +137,7 @@ async function startInstance(name: string, databaseUrl: string, dataDir: string,
   const port = await freePort();
   const memoryFile = join(dataDir, `${name}.memory.jsonl`);
   const child = startChild(
-    ['--expose-gc', '--import', pathToFileURL(join(DIST_BENCH, 'memory-probe.js')).href, join(ROOT, 'dist', 'src', 'main.js')],
+    [...SERVICE_FLAGS, '--expose-gc', '--import', pathToFileURL(join(DIST_BENCH, 'memory-probe.js')).href, join(ROOT, 'dist', 'src', 'main.js')],
     serviceEnv({
       DATABASE_URL: databaseUrl,
       PORT: String(port),
@@ -452,7 +454,7 @@ try {
 
   const durationSeconds = Math.round((Date.now() - startedAt) / 1000);
   const summary = summarise(parts);
-  const settings = { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, soakSeconds: only.has('soak') ? SOAK_S : null, sections: [...only], database: cluster ? 'own embedded cluster' : 'BENCH_DATABASE_URL' };
+  const settings = { connections: CONNECTIONS, durationSeconds: DURATION, rounds: ROUNDS, serviceNodeFlags: SERVICE_FLAGS, soakSeconds: only.has('soak') ? SOAK_S : null, sections: [...only], database: cluster ? 'own embedded cluster' : 'BENCH_DATABASE_URL' };
   const results = {
     date: new Date(startedAt).toISOString(),
     benchSeconds: durationSeconds,

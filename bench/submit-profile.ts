@@ -25,10 +25,12 @@ import { projectRoot } from '../src/common/project-root.js';
 import { berlinDate } from '../src/catalog/opening-hours.js';
 import { freePort, reachableTempDir } from '../test/support/postgres.js';
 import { shiftExampleDates } from './example-dates.js';
-import { cpuPlan, nodeCommand, pinProcess } from './machine.js';
+import { cpuPlan, nodeCommand, pinProcess, projectServiceFlags } from './machine.js';
 import { drainExports, pendingExportJobs } from './measure.js';
 
 const ROOT = projectRoot();
+/** The service's Node flags as `npm start` gives them. */
+const SERVICE_FLAGS = projectServiceFlags(ROOT);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const DURATION = Number(process.env.BENCH_DURATION ?? 8);
 const POOL = process.env.DB_POOL_MAX ?? '10';
@@ -248,7 +250,7 @@ const dataDir = await reachableTempDir('lotse-bench-submit-');
 const [port, pgPort, barePort] = await Promise.all([freePort(), freePort(), freePort()]);
 if (CPU_PROF) await mkdir(PROFILE_DIR, { recursive: true });
 const serviceOutput: string[] = [];
-const service = spawn(...nodeCommand(plan, plan.serverCpus, [...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(ROOT, 'dist', 'src', 'main.js')]), {
+const service = spawn(...nodeCommand(plan, plan.serverCpus, [...SERVICE_FLAGS, ...(CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []), join(ROOT, 'dist', 'src', 'main.js')]), {
   env: {
     ...Object.fromEntries(Object.entries(process.env).filter(([name]) => name !== 'DATABASE_URL')),
     PORT: String(port),
