@@ -1,13 +1,6 @@
 import { performance } from 'node:perf_hooks';
+import { stall } from '../../test/support/stall.js';
 import { loopAwareTimeout } from './loop-aware-timeout.js';
-
-/** Keeps the event loop busy, as a long synchronous computation does. */
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy
-  }
-}
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -1,10 +1,10 @@
 import { createServer, type Server, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { isDatabaseUnavailable } from '../../src/common/errors/error-mapper.js';
 import { CHECKOUT_TIMEOUT_MESSAGE, CONNECT_TIMEOUT_MESSAGE, LoopAwareClient, loopAwareCheckout } from '../../src/database/loop-aware-timeout.js';
 import { ormConfig } from '../../src/database/orm-config.js';
+import { stall } from '../support/stall.js';
 
 /**
  * DB_CONNECT_TIMEOUT_MS counts the time the event loop was free (README, Connection pool): a stretch of synchronous
@@ -15,13 +15,6 @@ const url = () => {
   if (!admin) throw new Error('the Jest global setup did not run');
   return admin;
 };
-
-function stall(ms: number): void {
-  const until = performance.now() + ms;
-  while (performance.now() < until) {
-    // busy, like a schema compile on a starved CPU
-  }
-}
 
 /** Starts `connect` and stalls the event loop in the turn after it began, while the handshake is under way. */
 async function connectThroughStall<T>(connect: () => Promise<T>, stallMs: number): Promise<T> {
